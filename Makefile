@@ -1,0 +1,71 @@
+# The project's vocabulary: `make run` serves the assistant, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+PY        := $(BIN)/python
+RASA      := $(BIN)/rasa
+NLU_BUILD := build/nlu
+MODEL     := models/assistant.tar.gz
+CONFIG    ?= config.yml
+TRAINING  := data $(NLU_BUILD)/data
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name '*.y*ml' -o -type f -name '*.py' 2>/dev/null) $(NLU_BUILD)/.built
+POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
+
+.PHONY: help venv build train run test test-unit validate test-stories test-conversation bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
+
+venv: $(VENV)/.installed  ## Create .venv with Python 3.10 and install the pinned requirements
+
+$(VENV)/.installed: requirements.txt
+	@python310=$$(scripts/find-python310.sh) || { echo "make: Python 3.10 is required (Rasa 3.6 needs < 3.11) and none was found: install it, e.g. 'pyenv install 3.10.13' or 'apt-get install python3.10 python3.10-venv'." >&2; exit 1; }; \
+	  echo "==> creating $(VENV) with $$python310"; \
+	  [ -x $(PY) ] || $$python310 -m venv $(VENV)
+	@echo "==> installing pinned requirements (a few minutes on a fresh machine)"
+	$(BIN)/pip install --quiet --no-input -r requirements.txt
+	@touch $@
+
+build: $(NLU_BUILD)/.built  ## Generate the jieba dictionary, spaCy pipeline and synonyms from the policy vocabulary
+
+$(NLU_BUILD)/.built: $(VENV)/.installed $(POLICY_FILES)
+	@echo "==> building NLU resources from actions/policy/policy.yml"
+	$(PY) scripts/build_nlu.py $(NLU_BUILD)
+	@touch $@
+
+train: $(MODEL)  ## Train the model when it is missing or older than its inputs
+
+$(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
+	@echo "==> training the assistant with $(CONFIG)"
+	$(RASA) train --config $(CONFIG) --domain domain.yml --data $(TRAINING) --out models --fixed-model-name assistant
+	@touch $@
+
+run: $(MODEL)  ## Start the action server and the Rasa server (port 5005); Ctrl-C stops both
+	@scripts/serve.sh $(MODEL)
+
+test: test-unit validate test-stories test-conversation  ## Run every test
+
+test-unit: $(VENV)/.installed $(NLU_BUILD)/.built  ## Policy engine, vocabulary, renderer and actions (no model needed)
+	$(PY) -m pytest -q tests/policy tests/actions
+
+validate: $(VENV)/.installed $(NLU_BUILD)/.built  ## rasa data validate
+	$(RASA) data validate --config $(CONFIG) --domain domain.yml --data $(TRAINING)
+
+test-stories: $(MODEL)  ## Test stories, failing on any prediction error
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out build/results/core
+
+test-conversation: $(MODEL)  ## Held-out NLU accuracy and end-to-end conversations over REST
+	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/nlu tests/e2e
+
+bench: $(MODEL)  ## Print engine and NLU speed figures
+	ASSISTANT_MODEL=$(MODEL) $(PY) scripts/bench.py
+
+clean:  ## Remove everything generated (keeps .venv)
+	rm -rf build models results .pytest_cache

@@ -1,0 +1,196 @@
+"""Applying the rule: facts about a merchant in, a Decision out. No I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Dict, Iterable, Mapping, Optional, Tuple
+
+from actions.policy.model import (
+    INPUTS,
+    Coverage,
+    ErrorMessage,
+    Policy,
+    Scene,
+    Stage,
+    Status,
+    Text,
+    Timeline,
+    load_policy,
+)
+from actions.policy.vocabulary import fold, normalise
+
+_ALLOWED_BY_STATUS = {
+    Status.NOT_YET: True,
+    Status.INTERNAL_TEST: None,  # the random rollout may or may not cover the account yet
+    Status.IN_EFFECT: False,
+}
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the rule means for one merchant, with the clauses it rests on.
+
+    `allowed` is None when it cannot be said: inputs are `missing`, or the rollout is
+    in its internal test and may or may not cover the account yet.
+    """
+
+    facts: Mapping[str, Optional[str]]
+    as_of: dt.date
+    allowed: Optional[bool] = None
+    status: Optional[Status] = None
+    rule: Optional[str] = None
+    timeline: Optional[Timeline] = None
+    stage: Optional[Stage] = None
+    reason: Optional[str] = None
+    fixes: Tuple[Text, ...] = ()
+    path: Tuple[str, ...] = ()
+    error_message: Optional[ErrorMessage] = None
+    notes: Tuple[Text, ...] = ()
+    clauses: Tuple[str, ...] = ()
+    missing: Tuple[str, ...] = field(default=())
+
+
+def evaluate(
+    shop_type: Optional[str] = None,
+    account_role: Optional[str] = None,
+    scene: Optional[str] = None,
+    product_source: Optional[str] = None,
+    as_of: Optional[dt.date] = None,
+    policy: Optional[Policy] = None,
+) -> Decision:
+    """Decide whether the merchant may add the product, and why.
+
+    Inputs may be canonical ids or any alias ('旗舰', '授权帐号'); None means unknown.
+    An unknown value raises UnknownValueError naming the allowed ones.
+    """
+    policy = policy or load_policy()
+    given = dict(zip(INPUTS, (shop_type, account_role, scene, product_source)))
+    facts = {
+        name: None if value is None else normalise(name, value, policy)
+        for name, value in given.items()
+    }
+    as_of = as_of or dt.date.today()
+    entry = _coverage(policy, facts["shop_type"], facts["account_role"])
+    place = policy.scenes.get(facts["scene"]) if facts["scene"] else None
+    if entry is None:
+        return Decision(
+            facts=facts,
+            as_of=as_of,
+            path=place.path if place else (),
+            clauses=place.clauses if place else (),
+            missing=_unknown(facts, INPUTS),
+        )
+    if entry.status is not None:
+        return Decision(
+            facts=facts, as_of=as_of, allowed=True, status=entry.status,
+            rule=entry.id, clauses=entry.clauses,
+        )
+    if facts["product_source"] == "own":
+        return Decision(
+            facts=facts, as_of=as_of, allowed=True, status=Status.NOT_AFFECTED,
+            rule=entry.id, path=place.path if place else (),
+            clauses=_merge(entry.clauses, place.clauses if place else ()),
+        )
+    return _restricted(facts, as_of, entry, place)
+
+
+def _restricted(
+    facts: Dict[str, Optional[str]], as_of: dt.date, entry: Coverage, place: Optional[Scene]
+) -> Decision:
+    timeline = entry.timeline
+    stage = current_stage(timeline, as_of)
+    status = stage.status if stage else Status.NOT_YET
+    allowed = _ALLOWED_BY_STATUS[status] if facts["product_source"] else None
+    blocked = allowed is not True
+    fixes = entry.fixes if blocked else ()
+    notes = _present(
+        *entry.notes,
+        stage.note if stage else None,
+        *(place.notes if place else ()),
+        timeline.note,
+    )
+    error = place.error if place and blocked else None
+    return Decision(
+        facts=facts,
+        as_of=as_of,
+        allowed=allowed,
+        status=status,
+        rule=entry.id,
+        timeline=timeline,
+        stage=stage,
+        reason=place.reason.text if place else None,
+        fixes=fixes,
+        path=place.path if place else (),
+        error_message=error,
+        notes=notes,
+        clauses=_merge(
+            entry.clauses,
+            stage.clauses if stage else timeline.clauses,
+            place.clauses if place else (),
+            place.reason.clauses if place else (),
+            error.clauses if error else (),
+            *(fix.clauses for fix in fixes),
+            *(note.clauses for note in notes),
+        ),
+        missing=_unknown(facts, ("scene", "product_source")),
+    )
+
+
+def current_stage(timeline: Timeline, as_of: dt.date) -> Optional[Stage]:
+    """The latest stage that has started by `as_of`; None before the first."""
+    started = [s for s in timeline.stages if s.start is None or s.start <= as_of]
+    return started[-1] if started else None
+
+
+def _coverage(policy: Policy, shop_type: Optional[str], role: Optional[str]) -> Optional[Coverage]:
+    """The entry that applies, or None while a missing input could change it.
+
+    When every entry the known inputs leave open is an exemption, the answer no longer
+    depends on the missing input (a cross-border shop is exempt whatever the role).
+    """
+    candidates = [entry for entry in policy.coverage if entry.covers(shop_type, role)]
+    if len(candidates) == 1 or all(entry.status for entry in candidates):
+        return candidates[0]
+    return None
+
+
+def match_error(text: str, policy: Optional[Policy] = None) -> Optional[ErrorMessage]:
+    """The platform error message that `text` quotes, exactly, partly or mistyped.
+
+    None when it quotes neither, or both equally (e.g. only '添加联盟商品').
+    """
+    policy = policy or load_policy()
+    said = _letters(text)
+    scored = sorted(
+        ((_overlap(_letters(error.text), said), error) for error in policy.errors.values()),
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
+    (best, error), runner_up = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
+    return error if best >= 0.25 and best - runner_up >= 0.1 else None
+
+
+def _letters(text: str) -> str:
+    return _NOT_WORD.sub("", fold(text))
+
+
+def _overlap(reference: str, said: str) -> float:
+    """Share of `reference` found in `said`, in runs of three characters or more."""
+    blocks = SequenceMatcher(None, reference, said, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks if block.size >= 3) / len(reference)
+
+
+def _unknown(facts: Mapping[str, Optional[str]], names: Iterable[str]) -> Tuple[str, ...]:
+    return tuple(name for name in names if facts[name] is None)
+
+
+def _present(*texts: Optional[Text]) -> Tuple[Text, ...]:
+    return tuple(dict.fromkeys(text for text in texts if text is not None))
+
+
+def _merge(*groups: Iterable[str]) -> Tuple[str, ...]:
+    return tuple(dict.fromkeys(clause for group in groups for clause in group))

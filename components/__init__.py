@@ -1,0 +1,1 @@
+"""Custom NLU components of the assistant (loaded by Rasa from config.yml)."""
