@@ -26,9 +26,20 @@ DETAILS_BUTTON = {"title": "查看详细说明", "payload": "/ask_details"}
 HUMAN_BUTTON = {"title": "转人工客服", "payload": "/request_human"}
 
 
+def canonical(name: Text, value: Any) -> Optional[Text]:
+    """The canonical id of an engine input, or None (logged) for an unknown value."""
+    if value is None:
+        return None
+    try:
+        return normalise(name, str(value))
+    except UnknownValueError:
+        logger.warning("Dropped unknown %s %r", name, value)
+        return None
+
+
 def profile_from(tracker: Tracker) -> Dict[Text, Optional[Text]]:
     """The engine's inputs from the slots."""
-    facts = {name: tracker.get_slot(name) for name in INPUTS}
+    facts = {name: canonical(name, tracker.get_slot(name)) for name in INPUTS}
     facts["product_source"] = facts["product_source"] or DEFAULT_PRODUCT_SOURCE
     return facts
 
@@ -66,7 +77,11 @@ class ProfileSlots:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent in TOPICS:
             found[QUESTION] = intent
-        if intent == "report_error_message" and not _entity(tracker, "scene"):
+        scenes = _entity_values(tracker, "scene")
+        if len(set(scenes)) > 1:
+            # "选品广场加到橱窗": the place named first is where the merchant works.
+            found["scene"] = scenes[0]
+        if intent == "report_error_message" and not scenes:
             error = match_error(tracker.latest_message.get("text") or "")
             if error:
                 found["scene"] = error.scene
@@ -82,25 +97,18 @@ class ProfileSlots:
         events = []
         for name, value in tracker.slots_to_validate().items():
             if name in INPUTS and value is not None:
-                value = self._canonical(name, value, dispatcher, tracker)
+                known = canonical(name, value)
+                if known is None and tracker.get_slot("requested_slot") == name:
+                    dispatcher.utter_message(response="utter_invalid_value", value=str(value))
+                value = known
             events.append(SlotSet(name, value))
         return events
 
-    @staticmethod
-    def _canonical(
-        name: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Optional[Text]:
-        try:
-            return normalise(name, str(value))
-        except UnknownValueError:
-            logger.warning("Dropped unknown %s %r", name, value)
-            if tracker.get_slot("requested_slot") == name:
-                dispatcher.utter_message(response="utter_invalid_value", value=str(value))
-            return None
 
-
-def _entity(tracker: Tracker, name: Text) -> bool:
-    return any(e.get("entity") == name for e in tracker.latest_message.get("entities", []))
+def _entity_values(tracker: Tracker, name: Text) -> List[Any]:
+    """Values of the latest message's entities of one type, in the order said."""
+    entities = tracker.latest_message.get("entities") or []
+    return [e.get("value") for e in sorted(entities, key=lambda e: e.get("start", 0)) if e.get("entity") == name]
 
 
 class ValidateSlotMappings(ProfileSlots, ValidationAction):

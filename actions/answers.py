@@ -56,7 +56,9 @@ def answer(
     if missing:
         return Reply(text="", details="", clauses=(), missing=missing)
     lines = topic.compose(decision, policy)
-    clauses = decision.clauses or _clauses_of(lines, policy)
+    # The rule itself first, then what the answer quotes, then the rest.
+    quoted = _clauses_of(lines, decision, policy)
+    clauses = tuple(dict.fromkeys(decision.clauses[:2] + quoted + decision.clauses))
     return Reply(
         text="\n".join(lines + (_source_line(clauses),)),
         details=explain(decision, policy, lines),
@@ -68,7 +70,8 @@ def answer(
 def explain(decision: Decision, policy: Policy, lead: Iterable[str] = ()) -> str:
     """The full explanation: every fact of the decision and the source quoted."""
     sections = [*lead, *_verdict_lines(decision, policy, full=True)]
-    sections += [f"说明：{note.text}" for note in decision.notes]
+    said = "\n".join(sections)
+    sections += [f"说明：{note.text}" for note in decision.notes if note.text not in said]
     quotes = [f"· {clause}：{policy.clauses[clause]}" for clause in decision.clauses]
     if quotes:
         sections += ["原文依据：", *quotes]
@@ -116,10 +119,17 @@ def _verdict_lines(decision: Decision, policy: Policy, full: bool = False) -> Tu
 
 
 def _timeline(decision: Decision, full: bool) -> str:
-    stages = decision.timeline.stages if full else [decision.stage or decision.timeline.stages[0]]
-    text = "；".join(stage.label for stage in stages)
+    """The stage in force (or every stage), with the timeline's caveat."""
+    if full:
+        text = "；".join(stage.label for stage in decision.timeline.stages)
+    elif decision.stage is None:
+        text = f"尚未开始，{decision.timeline.stages[0].label}"
+    elif decision.stage.status is Status.IN_EFFECT and decision.stage.start:
+        text = f"已生效，{decision.stage.label}"
+    else:
+        text = decision.stage.label
     note = decision.timeline.note
-    return f"{text}（{note.text}）。" if note and not full else f"{text}。"
+    return f"{text}（{note.text}）。" if note else f"{text}。"
 
 
 def _fix(fix: Text) -> str:
@@ -149,11 +159,15 @@ def _source_line(clauses: Tuple[str, ...]) -> str:
     return f"依据：平台说明 {'、'.join(clauses[:4])}{' 等' if len(clauses) > 4 else ''}"
 
 
-def _clauses_of(lines: Iterable[str], policy: Policy) -> Tuple[str, ...]:
-    """Clauses of the policy texts quoted in `lines` (for answers not about a profile)."""
-    texts = [*policy.notes.values(), *policy.reasons.values(), *policy.fixes.values()]
+def _clauses_of(lines: Iterable[str], decision: Decision, policy: Policy) -> Tuple[str, ...]:
+    """Clauses of the policy texts that `lines` quote, so the source note fits the answer."""
+    stages = decision.timeline.stages if decision.timeline else ()
+    quoted = [
+        *((t.text, t.clauses) for t in (*policy.notes.values(), *policy.reasons.values(), *policy.fixes.values())),
+        *((stage.label, stage.clauses) for stage in stages),
+    ]
     body = "\n".join(lines)
-    return tuple(dict.fromkeys(c for t in texts if t.text in body for c in t.clauses))
+    return tuple(dict.fromkeys(c for text, clauses in quoted if text in body for c in clauses))
 
 
 def _tailored(decision: Decision, policy: Policy) -> Tuple[str, ...]:
@@ -172,10 +186,16 @@ def _who(decision: Decision, policy: Policy) -> Tuple[str, ...]:
     return (policy.notes["who_is_affected"].text + "。", *_tailored(decision, policy))
 
 
+_STATUS_WORDS = {Status.NOT_YET: "还没有开始", Status.INTERNAL_TEST: "正在内测", Status.IN_EFFECT: "已经生效"}
+
+
 def _when(decision: Decision, policy: Policy) -> Tuple[str, ...]:
     if not decision.timeline:
         return _tailored(decision, policy)
-    return (f"{_subject(decision, policy)}：{_timeline(decision, full=True)}",)
+    now = f"{_subject(decision, policy)}的限制{_STATUS_WORDS[decision.status]}。"
+    if len(decision.timeline.stages) == 1:
+        return (now,)
+    return (now, f"时间安排：{_timeline(decision, full=True)}")
 
 
 def _quota(decision: Decision, policy: Policy) -> Tuple[str, ...]:

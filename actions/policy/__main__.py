@@ -33,12 +33,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             dimension, canonical = classify(value, policy)
             facts[dimension] = canonical
     except UnknownValueError as error:
-        print(f"无法识别「{error.text}」。可用的值:{'、'.join(error.allowed)}", file=sys.stderr)
+        print(f"无法识别「{error.text}」。可用的值：{'、'.join(error.allowed)}", file=sys.stderr)
         return 2
     decision = evaluate(**facts, as_of=args.date, policy=policy)
     print(explain(decision, policy))
     if decision.missing:
-        print("还需要:" + "、".join(_ASK[name] for name in decision.missing))
+        print("还需要：" + "、".join(_ASK[name] for name in decision.missing))
     return 0
 
 

@@ -1,0 +1,129 @@
+"""The whole stack over REST: tailored answers for many merchants.
+
+Expected facts are typed from the source document, not computed by the engine.
+"""
+
+import uuid
+
+import pytest
+
+# (what the merchant says, turn by turn; page metadata; facts the last reply must state)
+CONVERSATIONS = {
+    "flagship official, live room, all in one message": (
+        ["旗舰店的官方号 直播间为啥加不了别人家的货"], None,
+        ["不能。", "旗舰店", "官方账号", "直播中控台", "已经生效", "本店商品"],
+    ),
+    "individual shop, authorized account, showcase, asked for step by step": (
+        ["橱窗加不了联盟的货了", "个体店", "授权号"], None,
+        ["不能。", "个体店", "授权号", "橱窗管理", "以产品页面为准"],
+    ),
+    "specialty shop, authorized account, short video": (
+        ["专营店 授权帐号 短视频挂不了别家的链接"], None,
+        ["不能。", "专营店", "短视频管理"],
+    ),
+    "mall official account, selection plaza": (
+        ["卖场的人店一体号 选品广场加不了商品到橱窗"], None,
+        ["不能。", "卖场", "精选联盟 › 选品广场"],
+    ),
+    "official flagship, during a live": (
+        ["官方旗舰店官方账号 开播中加不了联盟商品"], None,
+        ["不能。", "官方旗舰店", "开播中"],
+    ),
+    "cross-border shop is exempt": (
+        ["我们是跨境店 直播间还能带别人家的货吗"], None,
+        ["能。", "跨境店不受这条规则限制"],
+    ),
+    "account bound to no shop is not affected": (
+        ["我是没绑店铺的达人号 橱窗能加联盟商品吗"], None,
+        ["能。", "未绑定店铺的账号不受这条规则限制"],
+    ),
+    "pasted live error, profile from the page's metadata": (
+        ["累计添加联盟商品数已达上限,请添加您店铺的商品喔~"], {"shop_type": "企业店", "account_role": "官方账号"},
+        ["不能。", "企业店", "直播中控台", "关店"],
+    ),
+    "pasted showcase error, mistyped, short video named": (
+        ["短视频挂车提示 你的店铺类型暂不支持添加连盟商品 我们专卖店授权号"], None,
+        ["不能。", "专卖店", "授权号", "短视频管理"],
+    ),
+    "when it takes effect for an individual shop's authorized account": (
+        ["个体店授权号的限制啥时候开始的"], None,
+        ["2023年11月中下旬", "12月中旬", "12月底", "以产品页面为准"],
+    ),
+    "when it takes effect for a flagship's official account": (
+        ["旗舰店官方号什么时候生效的"], None,
+        ["已经生效"],
+    ),
+    "creator whose enterprise shop only collects money": (
+        ["我是达人 企业店只是用来收款的 还想继续带别人的货怎么办", "官方号"], None,
+        ["关店", "解绑"],
+    ),
+    "creator of a flagship: the source is silent, a human is offered": (
+        ["我是达人 店铺只是收款用 想继续卖别人家的东西", "旗舰店", "官方账号"], None,
+        ["无法确定", "人工"],
+    ),
+    "quota or ban": (
+        ["联盟商品最多能加几个 上限是多少"], None,
+        ["已达上限", "没有给出可添加的数量"],
+    ),
+    "why others still sell": (
+        ["为啥别人的号还能挂联盟的货 我的就不行"], None,
+        ["逐步随机", "12月底"],
+    ),
+    "products from a live missing in the showcase list": (
+        ["直播卖过的商品 橱窗里怎么找不到了"], None,
+        ["不会再同步到橱窗"],
+    ),
+    "a corrected shop type gets the new answer": (
+        ["旗舰店官方号 直播间加不了联盟商品", "不对 我们是跨境店"], None,
+        ["能。", "跨境店"],
+    ),
+}
+
+
+def text_of(replies):
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+@pytest.mark.parametrize("turns, metadata, facts", CONVERSATIONS.values(), ids=list(CONVERSATIONS))
+def test_tailored_answer(assistant, turns, metadata, facts):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    for turn in turns:
+        replies = assistant.say(sender, turn, metadata)
+        assert replies, f"no reply to {turn!r}"
+    answer = text_of(replies)
+    for fact in facts:
+        assert fact in answer, f"{fact!r} missing from:\n{answer}"
+
+
+def test_the_form_offers_buttons_and_details_follow(assistant):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    asked = assistant.say(sender, "为什么加不了别人的商品")
+    assert [b["title"] for b in asked[0]["buttons"]][:3] == ["卖场", "官方旗舰店", "旗舰店"]
+    assistant.say(sender, asked[0]["buttons"][2]["payload"])
+    assistant.say(sender, '/inform_profile{"account_role":"official"}')
+    answered = assistant.say(sender, '/inform_profile{"scene":"showcase"}')
+    assert text_of(answered).startswith("不能。")
+    details = assistant.say(sender, answered[0]["buttons"][0]["payload"])
+    assert "原文依据" in text_of(details)
+
+
+def test_hand_off_summarises_and_pauses(assistant):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    assistant.say(sender, "个体店授权号 橱窗加不了联盟商品")
+    replies = assistant.say(sender, "转人工")
+    assert "人工客服" in text_of(replies)
+    tracker = assistant.tracker(sender)
+    assert tracker["paused"] is True
+    summary = tracker["slots"]["handoff_summary"]
+    assert "个体店" in summary and "授权号" in summary and "不能。" in summary
+
+
+def test_out_of_scope_offers_the_main_questions_and_a_human(assistant):
+    replies = assistant.say(f"e2e-{uuid.uuid4().hex[:8]}", "我想申请退款 怎么操作")
+    titles = [button["title"] for button in replies[0]["buttons"]]
+    assert "转人工客服" in titles and "为什么加不了非本店商品" in titles
+
+
+def test_a_very_long_message_is_cut_and_answered(assistant):
+    replies = assistant.say(f"e2e-{uuid.uuid4().hex[:8]}", "橱窗加不了联盟商品 " + "啊" * 5000)
+    assert replies

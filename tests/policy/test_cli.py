@@ -1,0 +1,38 @@
+"""python -m actions.policy: the decision in Chinese with its clause ids."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "actions.policy", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_prints_the_decision_with_clause_ids():
+    result = cli("旗舰店", "官方账号", "直播间")
+    assert result.returncode == 0
+    assert result.stdout.startswith("不能。")
+    assert "二/1" in result.stdout and "累计添加联盟商品数已达上限" in result.stdout
+
+
+def test_values_in_any_order_and_a_date():
+    result = cli("橱窗", "授权帐号", "个体店", "--date", "2023-11-01")
+    assert result.returncode == 0
+    assert result.stdout.startswith("目前还能。")
+
+
+def test_says_what_is_still_missing():
+    result = cli("授权号")
+    assert "还需要：店铺类型、场景" in result.stdout
+
+
+def test_unknown_value_exits_2_with_the_allowed_values():
+    result = cli("小卖部")
+    assert result.returncode == 2
+    assert "无法识别「小卖部」" in result.stderr and "旗舰店" in result.stderr

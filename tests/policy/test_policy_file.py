@@ -1,0 +1,112 @@
+"""A broken policy file is rejected with a message that names the entry."""
+
+import copy
+import datetime as dt
+
+import pytest
+import yaml
+
+from actions.policy import PolicyError, load_policy, parse_policy
+from actions.policy.model import DEFAULT_POLICY_PATH
+
+RAW = yaml.safe_load(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+
+
+def broken(change):
+    raw = copy.deepcopy(RAW)
+    change(raw)
+    return raw
+
+
+def restriction(raw, rule_id):
+    return next(entry for entry in raw["restrictions"] if entry["id"] == rule_id)
+
+
+BROKEN = {
+    "unknown top-level key": (lambda r: r.update(extra=1), "policy file: unknown key(s) extra"),
+    "unknown key in a rule": (
+        lambda r: restriction(r, "authorized").update(allow="all"),
+        "restriction authorized: unknown key(s) allow",
+    ),
+    "rule without clauses": (
+        lambda r: restriction(r, "authorized").update(clauses=[]),
+        "restriction authorized: lists no source clause",
+    ),
+    "rule citing an unknown clause": (
+        lambda r: restriction(r, "authorized").update(clauses=["七/Q9"]),
+        "restriction authorized: unknown clause id(s) 七/Q9",
+    ),
+    "note citing an unknown clause": (
+        lambda r: r["notes"]["per_live"].update(clauses=["九"]),
+        "note per_live: unknown clause id(s) 九",
+    ),
+    "missing key": (
+        lambda r: restriction(r, "authorized").pop("timeline"),
+        "restriction authorized: missing key(s) timeline",
+    ),
+    "overlapping rules": (
+        lambda r: restriction(r, "authorized").update(roles=["authorized", "official"]),
+        "professional-official and authorized both cover shop type mall with role official",
+    ),
+    "contradicting rule and exemption": (
+        lambda r: r["exemptions"][0].update(shop_types=["cross_border", "flagship"]),
+        "both cover shop type flagship",
+    ),
+    "a profile no rule covers": (
+        lambda r: restriction(r, "small-shop-official").update(shop_types=["enterprise"]),
+        "no restriction or exemption covers shop type individual with role official",
+    ),
+    "dates out of order": (
+        lambda r: r["timelines"]["staged_rollout"]["stages"][1].update(**{"from": dt.date(2023, 11, 1)}),
+        "timeline staged_rollout: stage '预计2023年12月中旬全部生效' must start after stage '预计2023年11月中下旬开始内测'",
+    ),
+    "undated stage after a dated one": (
+        lambda r: r["timelines"]["staged_rollout"]["stages"][2].update(**{"from": None}),
+        "timeline staged_rollout: stage '预计2023年12月底完成所有官方账号与授权号的覆盖' must start after",
+    ),
+    "unknown status": (
+        lambda r: r["exemptions"][0].update(status="maybe"),
+        "exemption cross-border: unknown status 'maybe'",
+    ),
+    "unknown shop type in a rule": (
+        lambda r: restriction(r, "authorized").update(shop_types=["supermarket"]),
+        "restriction authorized: unknown value 'supermarket'",
+    ),
+    "alias used twice": (
+        lambda r: r["vocabulary"]["scene"]["showcase"]["aliases"].append("直播间"),
+        "vocabulary scene.showcase: alias '直播间' is already used by vocabulary scene.live_before",
+    ),
+    "scene without its entry": (
+        lambda r: r["scenes"].pop("short_video"),
+        "scenes: keys",
+    ),
+    "unknown error in a scene": (
+        lambda r: r["scenes"]["showcase"].update(error="oops"),
+        "scene showcase: unknown error 'oops'",
+    ),
+    "empty quote": (lambda r: r["clauses"].update({"一": ""}), "clause 一: the quote must be non-empty text"),
+    "wrong version": (lambda r: r.update(version=2), "unsupported version 2"),
+}
+
+
+@pytest.mark.parametrize("change, message", BROKEN.values(), ids=list(BROKEN))
+def test_broken_file_is_rejected(change, message):
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(broken(change))
+    assert message in str(raised.value)
+
+
+def test_not_a_mapping():
+    with pytest.raises(PolicyError, match="policy file: expected a mapping"):
+        parse_policy(["not", "a", "policy"])
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    path = tmp_path / "policy.yml"
+    path.write_text("clauses: [unclosed", encoding="utf-8")
+    with pytest.raises(PolicyError, match="not valid YAML"):
+        load_policy(path)
+
+
+def test_shipped_file_is_valid():
+    assert load_policy().coverage
