@@ -1,15 +1,36 @@
 #!/usr/bin/env bash
 # Start the action server and the Rasa server; stop both on Ctrl-C or SIGTERM.
+#   ASSISTANT_PROFILE=production  PostgreSQL + Redis (endpoints.production.yml); default SQLite
+#   ASSISTANT_TOKEN               token of the HTTP API and the agent API (else var/api-token, generated once)
+#   ASSISTANT_ALLOWED_ORIGINS     origins the widget may be served from (comma-separated)
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 cd "$(dirname "$0")/.."
 model=${1:-models/assistant.tar.gz}
 port=${RASA_PORT:-5005}
-actions_port=${ACTIONS_PORT:-5055}
+export ACTIONS_PORT=${ACTIONS_PORT:-5055}
+export ASSISTANT_SQLITE_PATH=${ASSISTANT_SQLITE_PATH:-var/conversations.db}
+export ASSISTANT_ALLOWED_ORIGINS=${ASSISTANT_ALLOWED_ORIGINS:-http://localhost:$port,http://127.0.0.1:$port}
+export ACTIONS_URL=${ACTIONS_URL:-http://localhost:$ACTIONS_PORT/webhook}
+mkdir -p var
+if [ -z "${ASSISTANT_TOKEN:-}" ]; then
+  [ -s var/api-token ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/api-token)
+  ASSISTANT_TOKEN=$(cat var/api-token)
+fi
+export ASSISTANT_TOKEN
+case "${ASSISTANT_PROFILE:-default}" in
+  production) endpoints=endpoints.production.yml ;;
+  default) endpoints=endpoints.yml ;;
+  *) echo "ASSISTANT_PROFILE must be 'default' or 'production', not '$ASSISTANT_PROFILE'" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2086
+cors=$(echo "$ASSISTANT_ALLOWED_ORIGINS" | tr ',' ' ')
 
-.venv/bin/rasa run actions --actions actions --port "$actions_port" &
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
 actions_pid=$!
-.venv/bin/rasa run --model "$model" --port "$port" --enable-api --cors "*" \
-  --credentials credentials.yml --endpoints endpoints.yml &
+# shellcheck disable=SC2086
+.venv/bin/rasa run --model "$model" --port "$port" --enable-api --auth-token "$ASSISTANT_TOKEN" \
+  --cors $cors --credentials credentials.yml --endpoints "$endpoints" &
 rasa_pid=$!
 
 stop() {
@@ -20,17 +41,21 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-until curl -fsS "http://localhost:$port/status" >/dev/null 2>&1; do
-  kill -0 "$rasa_pid" 2>/dev/null || { echo "the Rasa server did not start" >&2; exit 1; }
+until curl -fsS "http://localhost:$port/" >/dev/null 2>&1; do
+  if ! kill -0 "$rasa_pid" 2>/dev/null; then
+    wait "$rasa_pid" || status=$?
+    echo "The Rasa server did not start (exit ${status:-1}); see the messages above." >&2
+    exit "${status:-1}"
+  fi
   sleep 1
 done
 cat <<MSG
 
-The assistant is ready:
+The assistant is ready (profile ${ASSISTANT_PROFILE:-default}, endpoints $endpoints):
   REST channel:   POST http://localhost:$port/webhooks/rest/webhook  {"sender": "...", "message": "..."}
   socket.io:      http://localhost:$port/socket.io
-  HTTP API:       http://localhost:$port/status
-  Action server:  http://localhost:$actions_port/health
+  HTTP API:       http://localhost:$port/status?token=...  (token in \$ASSISTANT_TOKEN or var/api-token)
+  Action server:  http://localhost:$ACTIONS_PORT/health
 Press Ctrl-C to stop.
 MSG
 wait -n "$actions_pid" "$rasa_pid"

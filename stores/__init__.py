@@ -1,0 +1,1 @@
+"""Tracker stores of the assistant (named in endpoints.yml)."""
