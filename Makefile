@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name '*.y*ml' -o -type f -name '*.py' 2>/dev/null) $(NLU_BUILD)/.built
 POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
 
-.PHONY: help venv build train run test test-unit validate test-stories test-conversation bench clean
+.PHONY: help venv build train run test test-unit validate test-stories test-conversation test-production services loadtest bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -61,11 +61,23 @@ validate: $(VENV)/.installed $(NLU_BUILD)/.built  ## rasa data validate
 test-stories: $(MODEL)  ## Test stories, failing on any prediction error
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out build/results/core
 
-test-conversation: $(MODEL)  ## Held-out NLU accuracy and end-to-end conversations over REST
+test-conversation: $(MODEL)  ## Held-out NLU accuracy; conversations, bad input, restarts, faults and load over REST
 	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/nlu tests/e2e
 
-bench: $(MODEL)  ## Print engine and NLU speed figures
-	ASSISTANT_MODEL=$(MODEL) $(PY) scripts/bench.py
+test-production: $(MODEL) services  ## Two Rasa servers sharing PostgreSQL and Redis (installs both from Debian)
+	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/production
+
+services:  ## Install PostgreSQL and Redis from Debian's packages when missing (needs root)
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then \
+	  echo "==> installing postgresql and redis-server"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
+	fi
+
+loadtest: $(VENV)/.installed  ## 16 concurrent conversations of 20 turns against the running assistant (`make run`)
+	$(PY) -m scripts.loadtest --conversations 16 --turns 20
+
+bench: $(MODEL)  ## Print speed and memory figures (engine, replies, requests, load)
+	ASSISTANT_MODEL=$(MODEL) $(PY) -m scripts.bench
 
 clean:  ## Remove everything generated (keeps .venv)
 	rm -rf build models results .pytest_cache

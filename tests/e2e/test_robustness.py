@@ -5,7 +5,6 @@ only has to come back well within the 30 s that a 20,000-character message used 
 so a busy CI machine does not make the tests flake.
 """
 
-import json
 import os
 import subprocess
 import time
@@ -13,33 +12,10 @@ import uuid
 
 import pytest
 
-from tests.conftest import BIN, ROOT, Stack
+from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
+from scripts.stack import BIN, ROOT, Stack
 
 SLOW = 5.0  # seconds; see the module docstring
-
-BAD_REQUESTS = {
-    "empty body": (b"", 400),
-    "malformed JSON": (b'{"sender": "a", "message": ', 400),
-    "a JSON array": (b'[{"sender": "a", "message": "hi"}]', 400),
-    "a JSON number": (b"42", 400),
-    "missing sender": (b'{"message": "hi"}', 400),
-    "sender is a number": (b'{"sender": 7, "message": "hi"}', 400),
-    "missing message": (b'{"sender": "a"}', 400),
-    "message is a list": (b'{"sender": "a", "message": ["hi"]}', 400),
-    "metadata is text": (b'{"sender": "a", "message": "hi", "metadata": "vip"}', 400),
-    "invalid UTF-8": (b'{"sender": "a", "message": "\xff\xfe"}', 400),
-    "a 5,000-character sender id": (json.dumps({"sender": "s" * 5000, "message": "hi"}).encode(), 400),
-}
-
-WELL_FORMED = {
-    "empty message": "",
-    "whitespace only": "   \n\t  ",
-    "control characters": "\x00\x07橱窗\x1b加不了\x7f",
-    "zero-width characters": "\u200b\u200c\u200d\ufeff",
-    "20,000 characters": "直播间为什么加不了联盟商品" + "啊" * 20000,
-    "emoji and English": "showcase 加不了 alliance 商品 😭😭",
-}
-
 
 @pytest.mark.parametrize("body, status", BAD_REQUESTS.values(), ids=list(BAD_REQUESTS))
 def test_bad_request_gets_a_clear_error(assistant, body, status):

@@ -11,6 +11,7 @@ import glob
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -19,10 +20,11 @@ import aiohttp
 import pytest
 
 from scripts.loadtest import SCRIPT
-from tests.conftest import Stack, free_port
+from scripts.stack import Stack, free_port
 
 CONVERSATIONS = 8
 TURNS = 10
+SIMULTANEOUS = ("谢谢", "再见")  # sent to the same conversation at once, one through each server
 
 
 def postgres_bin(name: str) -> str:
@@ -33,15 +35,21 @@ def postgres_bin(name: str) -> str:
 
 
 def as_postgres(*command: str) -> None:
-    subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, timeout=120)
+    result = subprocess.run(["runuser", "-u", "postgres", "--", *command], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"{command[0]} failed:\n{result.stdout}{result.stderr}"
 
 
 @pytest.fixture(scope="module")
-def services(tmp_path_factory):
+def services():
     """PostgreSQL and Redis on loopback ports of their own."""
     if not shutil.which("redis-server"):
         pytest.fail("redis-server is not installed: run `make test-production`, which installs it")
-    workdir = tmp_path_factory.mktemp("services")
+    # Not pytest's tmp_path: PostgreSQL runs as its own user and must reach the folder.
+    with tempfile.TemporaryDirectory(prefix="assistant-services-") as folder:
+        yield from _services(Path(folder))
+
+
+def _services(workdir: Path):
     data, sockets = workdir / "pg", workdir / "pg-sockets"
     for folder in (data, sockets):
         folder.mkdir()
@@ -53,8 +61,12 @@ def services(tmp_path_factory):
     shutil.chown(workdir / "pwfile", "postgres", "postgres")
     as_postgres(postgres_bin("initdb"), "-D", str(data), "-U", "rasa", "--pwfile", str(workdir / "pwfile"), "-A", "md5")
     as_postgres(
-        postgres_bin("pg_ctl"), "-D", str(data), "-l", str(workdir / "pg.log"), "-w",
+        postgres_bin("pg_ctl"), "-D", str(data), "-l", str(sockets / "postgres.log"), "-w",
         "-o", f"-p {pg_port} -k {sockets} -c listen_addresses=127.0.0.1", "start",
+    )
+    subprocess.run(
+        [postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(pg_port), "-U", "rasa", "rasa"],
+        env={**os.environ, "PGPASSWORD": password}, check=True, timeout=60,
     )
     redis = subprocess.Popen(
         ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -93,19 +105,24 @@ def two_servers(services, tmp_path_factory):
 async def converse(session, servers, sender, turns):
     sent = []
     for turn in range(turns):
-        server = servers[turn % 2]  # alternate between the two servers
         text = SCRIPT[turn % len(SCRIPT)]
-        async with session.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
-            assert response.status == 200, await response.text()
-            assert await response.json()
+        await send(session, servers[turn % 2], sender, text)  # alternate between the servers
         sent.append(text)
     return sent
 
 
+async def send(session, server, sender, text):
+    async with session.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
+        assert response.status == 200, await response.text()
+        assert await response.json()
+
+
 async def run_conversations(servers):
+    """Sequential turns alternating servers, then two messages at once, one through each."""
     senders = [f"prod-{uuid.uuid4().hex[:8]}" for _ in range(CONVERSATIONS)]
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300)) as session:
         sent = await asyncio.gather(*(converse(session, servers, s, TURNS) for s in senders))
+        await asyncio.gather(*(send(session, server, s, text) for s in senders for server, text in zip(servers, SIMULTANEOUS)))
     return dict(zip(senders, sent))
 
 
@@ -117,7 +134,10 @@ def test_two_servers_share_conversations_exactly_once_and_in_order(two_servers):
         for server in two_servers:  # both servers see the same, complete conversation
             events = server.tracker(sender)["events"]
             said = [e["text"] for e in events if e["event"] == "user"]
-            assert said == sent
+            assert said[: len(sent)] == sent
+            assert sorted(said[len(sent):]) == sorted(SIMULTANEOUS)
+            kinds = [e["event"] for e in events if e["event"] in ("user", "bot")]
+            assert "user" not in [b for a, b in zip(kinds, kinds[1:]) if a == "user"], "turns interleaved"
             stamps = [e["timestamp"] for e in events]
             assert stamps == sorted(stamps)
             keys = [(e["event"], e["timestamp"], e.get("text"), e.get("name")) for e in events]

@@ -1,0 +1,159 @@
+"""The assistant's servers started on free ports, for the tests and the benchmark.
+
+`Stack` starts the action server and the Rasa server with the model named by
+ASSISTANT_MODEL, a fresh SQLite conversation store and a fresh API token, so a
+`make run` in another terminal does not matter. `Assistant` talks to it over HTTP.
+"""
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Assistant:
+    """A client of the running Rasa server."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.url = url
+        self.token = token
+
+    def call(
+        self, method: str, path: str, body: Any = None, headers: Optional[Dict[str, str]] = None,
+        timeout: float = 30,
+    ) -> Tuple[int, Any]:
+        """(status, parsed JSON body) of one request; `body` bytes are sent as they are."""
+        data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.url + path, data=data, method=method,
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            return error.code, json.loads(raw) if raw.strip().startswith((b"{", b"[")) else raw
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        """The Rasa HTTP API, with the token."""
+        separator = "&" if "?" in path else "?"
+        status, payload = self.call(method, f"{path}{separator}token={self.token}", body)
+        assert status == 200, (status, payload)
+        return payload
+
+    def say(self, sender: str, text: str, metadata: Optional[Dict[str, str]] = None) -> List[Dict[str, Any]]:
+        body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
+        status, replies = self.call("POST", "/webhooks/rest/webhook", body)
+        assert status == 200, (status, replies)
+        return replies
+
+    def parse(self, text: str) -> Dict[str, Any]:
+        return self.api("POST", "/model/parse", {"text": text})
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        return self.api("GET", f"/conversations/{sender}/tracker")
+
+
+class Stack:
+    """The action server and the Rasa server, started and stopped as a merchant's host would."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        endpoints: str = "endpoints.yml",
+        env: Optional[Dict[str, str]] = None,
+        token: Optional[str] = None,
+    ) -> None:
+        model = ROOT / os.environ.get("ASSISTANT_MODEL", "models/assistant.tar.gz")
+        if not model.exists():
+            raise FileNotFoundError(f"no trained model at {model}: run `make train` (or `make test`)")
+        self.model = model
+        self.workdir = workdir
+        self.endpoints = endpoints
+        self.rasa_port, self.actions_port = free_port(), free_port()
+        self.token = token or secrets.token_urlsafe(16)
+        self.env = {
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "ACTIONS_URL": f"http://localhost:{self.actions_port}/webhook",
+            "ASSISTANT_SQLITE_PATH": str(workdir / "conversations.db"),
+            "ASSISTANT_TOKEN": self.token,
+            "ASSISTANT_ALLOWED_ORIGINS": f"http://localhost:{self.rasa_port}",
+            **(env or {}),
+        }
+        self.actions: Optional[subprocess.Popen] = None
+        self.rasa: Optional[subprocess.Popen] = None
+        self.assistant = Assistant(f"http://localhost:{self.rasa_port}", self.token)
+
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen:
+        log = open(self.workdir / f"{name}.log", "a")
+        return subprocess.Popen([str(BIN / "rasa"), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def start_actions(self) -> None:
+        self.actions = self._spawn("actions", "run", "actions", "--actions", "actions", "--port", str(self.actions_port))
+        wait_until_up(f"http://localhost:{self.actions_port}/health", [self.actions], 120)
+
+    def start_rasa(self) -> None:
+        self.rasa = self._spawn(
+            "rasa", "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api",
+            "--auth-token", self.token, "--cors", f"http://localhost:{self.rasa_port}",
+            "--credentials", "credentials.yml", "--endpoints", self.endpoints,
+        )
+        wait_until_up(f"http://localhost:{self.rasa_port}/", [self.rasa], 240)
+
+    def start(self) -> Assistant:
+        self.start_actions()
+        self.start_rasa()
+        return self.assistant
+
+    @staticmethod
+    def _stop(process: Optional[subprocess.Popen]) -> None:
+        if process and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop_actions(self) -> None:
+        self._stop(self.actions)
+
+    def stop(self) -> None:
+        self._stop(self.rasa)
+        self._stop(self.actions)
+
+    def log(self, name: str) -> str:
+        return (self.workdir / f"{name}.log").read_text(errors="replace")
+
+
+def wait_until_up(url: str, processes: List[subprocess.Popen], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{' '.join(map(str, process.args[1:4]))} exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
