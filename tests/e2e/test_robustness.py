@@ -137,3 +137,9 @@ def test_an_unreachable_database_stops_the_start_with_a_clear_error(tmp_path):
     )
     assert result.returncode != 0
     assert "cannot reach the conversation database" in result.stdout + result.stderr
+
+
+def test_logs_carry_no_token(stack):
+    stack.assistant.tracker("log-check")  # a call that carries the token
+    assert stack.token not in stack.log("rasa")
+    assert stack.token not in stack.log("actions")
