@@ -17,8 +17,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name '*.y*ml' -o -type f -name '*.py' 2>/dev/null) $(NLU_BUILD)/.built
 POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
+WEB_SOURCES  := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/pages/*)
 
-.PHONY: help venv build train run test test-unit validate test-stories test-conversation test-production services loadtest bench clean
+.PHONY: help venv build web train run test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -40,6 +41,19 @@ $(NLU_BUILD)/.built: $(VENV)/.installed $(POLICY_FILES)
 	$(PY) scripts/build_nlu.py $(NLU_BUILD)
 	@touch $@
 
+web: build/web/.built  ## Bundle the chat widget and the agent console (pinned npm packages, esbuild) into build/web
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "make: Node.js 18+ with npm is needed to build the widget: apt-get install nodejs npm" >&2; exit 1; }
+	@echo "==> installing the widget's pinned npm packages"
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+build/web/.built: web/node_modules/.installed $(WEB_SOURCES)
+	@echo "==> bundling the widget and the agent console into build/web"
+	cd web && node build.mjs
+	@touch $@
+
 train: $(MODEL)  ## Train the model when it is missing or older than its inputs
 
 $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
@@ -47,13 +61,13 @@ $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
 	$(RASA) train --config $(CONFIG) --domain domain.yml --data $(TRAINING) --out models --fixed-model-name assistant
 	@touch $@
 
-run: $(MODEL)  ## Start the action server and the Rasa server (port 5005); Ctrl-C stops both
+run: $(MODEL) web  ## Start the action server and the Rasa server (port 5005); Ctrl-C stops both
 	@scripts/serve.sh $(MODEL)
 
-test: test-unit validate test-stories test-conversation  ## Run every test
+test: test-unit validate test-stories test-conversation test-browser  ## Run every test
 
 test-unit: $(VENV)/.installed $(NLU_BUILD)/.built  ## Policy engine, vocabulary, renderer and actions (no model needed)
-	$(PY) -m pytest -q tests/policy tests/actions
+	$(PY) -m pytest -q tests/policy tests/actions tests/web
 
 validate: $(VENV)/.installed $(NLU_BUILD)/.built  ## rasa data validate
 	$(RASA) data validate --config $(CONFIG) --domain domain.yml --data $(TRAINING)
@@ -64,6 +78,9 @@ test-stories: $(MODEL)  ## Test stories, failing on any prediction error
 test-conversation: $(MODEL)  ## Held-out NLU accuracy; conversations, bad input, restarts, faults and load over REST
 	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/nlu tests/e2e
 
+test-browser: $(MODEL) web browser  ## The chat widget and the agent console in headless Chromium, against the whole stack
+	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/browser
+
 test-production: $(MODEL) services  ## Two Rasa servers sharing PostgreSQL and Redis (installs both from Debian)
 	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/production
 
@@ -72,6 +89,15 @@ services:  ## Install PostgreSQL and Redis from Debian's packages when missing (
 	  echo "==> installing postgresql and redis-server"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
 	fi
+
+browser:  ## Install Debian's chromium, chromium-driver and CJK fonts when missing (needs root)
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list :lang=zh | grep -q .; then \
+	  echo "==> installing chromium, chromium-driver and fonts-noto-cjk"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	fi
+
+screenshots: $(MODEL) web browser  ## PNGs of the widget and the agent console at 1280 and 360 px in screenshots/
+	ASSISTANT_MODEL=$(MODEL) $(PY) scripts/screenshots.py
 
 loadtest: $(VENV)/.installed  ## 16 concurrent conversations of 20 turns against the running assistant (`make run`)
 	$(PY) -m scripts.loadtest --conversations 16 --turns 20

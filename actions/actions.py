@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.answers import TOPICS, Reply, answer
+from actions.answers import INPUT_LABELS, TOPICS, Reply, answer
 from actions.policy import INPUTS, UnknownValueError, load_policy, match_error, normalise
 
 logger = logging.getLogger(__name__)
@@ -249,12 +249,12 @@ def handoff_summary(tracker: Tracker) -> Text:
     """What the human agent needs: the question, the merchant's facts, the last answer."""
     policy = load_policy()
     question = tracker.get_slot(QUESTION)
-    lines = [f"问题:{TOPICS[question].title if question else '未识别'}"]
-    for name, label in (("shop_type", "店铺类型"), ("account_role", "账号身份"), ("scene", "场景")):
-        value = tracker.get_slot(name)
-        lines.append(f"{label}:{policy.label(name, value) if value else '未知'}")
+    lines = [f"问题：{TOPICS[question].title if question else '未识别'}"]
+    for name in ("shop_type", "account_role", "scene"):
+        value = canonical(name, tracker.get_slot(name))
+        lines.append(f"{INPUT_LABELS[name]}：{policy.label(name, value) if value else '未知'}")
     said = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
     answered = [e.get("text") for e in tracker.events if e.get("event") == "bot" and e.get("text")]
-    lines.append(f"商家原话:{' / '.join(said[-3:]) or '无'}")
-    lines.append(f"助手已答复:{answered[-1] if answered else '无'}")
+    lines.append(f"商家原话：{' / '.join(said[-3:]) or '无'}")
+    lines.append(f"助手已答复：{answered[-1] if answered else '无'}")
     return "\n".join(lines)

@@ -15,6 +15,8 @@ from actions.policy import Decision, Policy, Status, evaluate, load_policy
 from actions.policy.model import Text
 
 ARROW = " › "
+# The engine's inputs as merchants and agents read them.
+INPUT_LABELS = {"shop_type": "店铺类型", "account_role": "账号身份", "scene": "场景", "product_source": "商品来源"}
 
 
 @dataclass(frozen=True)

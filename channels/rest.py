@@ -56,8 +56,8 @@ def clean(text: Text) -> Text:
     return _INVISIBLE.sub("", text).strip()
 
 
-def parse_body(body: bytes) -> Incoming:
-    """The message in a request body, or BadRequest naming what is wrong."""
+def json_object(body: bytes, example: Text = "{...}") -> Dict[Text, Any]:
+    """The JSON object in a request body, or BadRequest naming what is wrong."""
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
@@ -65,7 +65,21 @@ def parse_body(body: bytes) -> Incoming:
     except json.JSONDecodeError:
         raise BadRequest("the request body is not valid JSON") from None
     if not isinstance(data, dict):
-        raise BadRequest('expected a JSON object like {"sender": "...", "message": "..."}')
+        raise BadRequest(f"expected a JSON object like {example}")
+    return data
+
+
+def origin_refused(request: Request) -> Optional[HTTPResponse]:
+    """403 for a browser request from an origin that may not embed the widget."""
+    origin = request.headers.get("origin")
+    if origin and origin.rstrip("/") not in allowed_origins():
+        return response.json({"error": f"origin {origin[:100]} is not allowed"}, status=403)
+    return None
+
+
+def parse_body(body: bytes) -> Incoming:
+    """The message in a request body, or BadRequest naming what is wrong."""
+    data = json_object(body, '{"sender": "...", "message": "..."}')
     sender, message, metadata = data.get("sender"), data.get("message"), data.get("metadata")
     if not isinstance(sender, str) or not clean(sender):
         raise BadRequest('"sender" must be non-empty text')
@@ -100,9 +114,9 @@ class ValidatedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            origin = request.headers.get("origin")
-            if origin and origin.rstrip("/") not in allowed_origins():
-                return response.json({"error": f"origin {origin} is not allowed"}, status=403)
+            refused = origin_refused(request)
+            if refused:
+                return refused
             try:
                 incoming = parse_body(request.body or b"")
             except BadRequest as error:

@@ -56,6 +56,8 @@ The assistant is ready (profile ${ASSISTANT_PROFILE:-default}, endpoints $endpoi
   socket.io:      http://localhost:$port/socket.io
   HTTP API:       http://localhost:$port/status?token=...  (token in \$ASSISTANT_TOKEN or var/api-token)
   Action server:  http://localhost:$ACTIONS_PORT/health
+  Chat widget:    http://localhost:$port/web/demo
+  Agent console:  http://localhost:$port/web/console  (token: \$ASSISTANT_TOKEN or var/api-token)
 Press Ctrl-C to stop.
 MSG
 wait -n "$actions_pid" "$rasa_pid"

@@ -12,10 +12,9 @@ import datetime as dt
 import sys
 from typing import Dict, List, Optional
 
-from actions.answers import explain
+from actions.answers import INPUT_LABELS, explain
 from actions.policy import UnknownValueError, classify, evaluate, load_policy
 
-_ASK = {"shop_type": "店铺类型", "account_role": "账号身份", "scene": "场景", "product_source": "商品来源"}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -38,7 +37,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     decision = evaluate(**facts, as_of=args.date, policy=policy)
     print(explain(decision, policy))
     if decision.missing:
-        print("还需要：" + "、".join(_ASK[name] for name in decision.missing))
+        print("还需要：" + "、".join(INPUT_LABELS[name] for name in decision.missing))
     return 0
 
 

@@ -1,0 +1,121 @@
+"""Screenshots of the chat widget and the agent console, at desktop and phone width.
+
+    .venv/bin/python scripts/screenshots.py [--url http://localhost:5005 --token TOKEN] [--out screenshots]
+
+Without --url it starts the servers itself on free ports (as the tests do). It holds a
+short conversation in the widget and asks the console for a suggestion, then writes
+widget-*.png and console-*.png (desktop 1280 px, phone 360 px) into --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import sys
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.stack import Stack  # noqa: E402
+from tests.browser.helpers import (  # noqa: E402  (the project root is on the path only now)
+    ConsolePage,
+    RunningStack,
+    WidgetPage,
+    check_bundles,
+    chromium,
+    emulate_phone,
+    settle,
+)
+
+SIZES = {"desktop": (1280, 860), "phone": (360, 740)}
+
+
+@contextmanager
+def servers(url: str | None, token: str | None, workdir: Path) -> Iterator[Any]:
+    if url:
+        yield RunningStack(url, token or os.environ.get("ASSISTANT_TOKEN", ""))
+        return
+    print("==> starting the action server and the Rasa server (about a minute)")
+    stack = Stack(workdir)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def seed(stack: Any) -> None:
+    """A few conversations the assistant could not answer, for the maintainer view."""
+    for text in ("这啥情况", "这啥情况？", "能开发票吗"):
+        stack.assistant.say(f"seed-{uuid.uuid4().hex}", text)
+    sender = f"seed-{uuid.uuid4().hex}"
+    stack.assistant.say(sender, "店铺保证金怎么退")
+    stack.assistant.say(sender, "转人工")
+
+
+def widget(driver: Any, url: str, out: Path, size: str) -> None:
+    page = WidgetPage(driver, url).load()
+    if size == "desktop":
+        settle()
+        save(driver, out / "demo-desktop.png")
+    page.open()
+    page.wait_for_bot(bool)
+    page.answer("橱窗加不了联盟商品", lambda text: "不能" in text)
+    settle(0.8)
+    save(driver, out / f"widget-{size}.png")
+
+
+def console(driver: Any, url: str, token: str, out: Path, size: str) -> None:
+    page = ConsolePage(driver, url).load()
+    page.enter(token)
+    page.wait_ready()
+    page.suggest("我们是个体店的授权号 橱窗加不了联盟商品，提示您的店铺类型暂不支持添加联盟商品")
+    settle(0.8)
+    save(driver, out / f"console-{size}.png", full_page=True)
+
+
+def save(driver: Any, path: Path, full_page: bool = False) -> None:
+    """The viewport, or the whole page, as a PNG."""
+    if full_page:
+        metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        shot = driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {"captureBeyondViewport": True, "clip": {**{k: metrics[k] for k in ("x", "y", "width", "height")}, "scale": 1}},
+        )
+        path.write_bytes(base64.b64decode(shot["data"]))
+    else:
+        driver.save_screenshot(str(path))
+    print(f"    {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="a running Rasa server with the web channel (default: start one)")
+    parser.add_argument("--token", help="its ASSISTANT_TOKEN (default: $ASSISTANT_TOKEN)")
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    args = parser.parse_args()
+    check_bundles()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="screenshots-") as temp, servers(args.url, args.token, Path(temp)) as stack:
+        seed(stack)
+        print(f"==> screenshots of {stack.assistant.url} into {args.out}")
+        for size, (width, height) in SIZES.items():
+            driver = chromium(Path(temp) / f"profile-{size}", width, height)
+            try:
+                if size == "phone":
+                    emulate_phone(driver)
+                widget(driver, stack.assistant.url, args.out, size)
+                console(driver, stack.assistant.url, stack.token, args.out, size)
+            finally:
+                driver.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+// The agent answer console (web/pages/console.html): suggested replies from the same
+// engine as the chat, and the maintainer view of what the assistant could not answer.
+// The token is asked once and kept in sessionStorage; labels come from the server.
+import { el, linkify } from './dom.js';
+
+const TOKEN_KEY = 'assistant-console-token';
+const REASONS = { fallback: '没听懂', handoff: '转人工', down: '差评' };
+// Clauses shown before the rest fold away.
+const CLAUSES_SHOWN = 4;
+
+const $ = (id) => document.getElementById(id);
+
+class Unauthorized extends Error {}
+
+/** GET or POST a route under /assist with the token; JSON in and out. */
+async function call(method, path, body) {
+  const token = sessionStorage.getItem(TOKEN_KEY) || '';
+  const reply = await fetch(path, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await reply.json().catch(() => ({}));
+  if (reply.status === 401) throw new Unauthorized('令牌不正确，请重新输入。');
+  if (reply.status === 503 && /ASSISTANT_TOKEN/.test(data.error || '')) {
+    throw new Unauthorized('服务器没有设置 ASSISTANT_TOKEN，客服答复台未开启。');
+  }
+  if (!reply.ok) throw new Error(data.error || `服务器返回 ${reply.status}`);
+  return data;
+}
+
+function percent(confidence) {
+  return `${Math.round(Number(confidence || 0) * 100)}%`;
+}
+
+function formatTime(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString('zh-CN', { hour12: false });
+}
+
+// --- token -----------------------------------------------------------------------
+
+function askForToken(message) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  $('workspace').hidden = true;
+  $('logout').hidden = true;
+  $('token-form').hidden = false;
+  $('token-error').textContent = message || '';
+  $('token-input').value = '';
+  $('token-input').focus();
+}
+
+async function enter() {
+  try {
+    await loadVocabulary();
+  } catch (error) {
+    if (error instanceof Unauthorized) return askForToken(error.message);
+    $('ask-error').textContent = `加载选项失败：${error.message}`;
+  }
+  $('token-form').hidden = true;
+  $('workspace').hidden = false;
+  $('logout').hidden = false;
+  $('question').focus();
+  loadUnanswered();
+}
+
+// --- suggestions -----------------------------------------------------------------
+
+async function loadVocabulary() {
+  const { inputs } = await call('GET', '/assist/vocabulary');
+  const profile = $('profile');
+  profile.replaceChildren();
+  for (const input of inputs) {
+    const id = `profile-${input.name}`;
+    const select = el('select', { id, name: input.name, 'data-testid': `assist-${input.name}` }, [
+      el('option', { value: '', text: '不指定（按商家原话）' }),
+      ...input.values.map((value) => el('option', { value: value.id, text: value.label })),
+    ]);
+    profile.append(el('div', { class: 'field' }, [el('label', { for: id, text: input.label }), select]));
+  }
+}
+
+async function suggest(event) {
+  event.preventDefault();
+  const text = $('question').value.trim();
+  $('ask-error').textContent = '';
+  if (!text) {
+    $('ask-error').textContent = '请先粘贴商家的问题。';
+    return;
+  }
+  const body = { text };
+  for (const select of $('profile').querySelectorAll('select')) {
+    if (select.value) body[select.name] = select.value;
+  }
+  const submit = $('ask-form').querySelector('[type=submit]');
+  submit.disabled = true;
+  try {
+    showResult(await call('POST', '/assist/suggest', body));
+  } catch (error) {
+    if (error instanceof Unauthorized) return askForToken(error.message);
+    $('ask-error').textContent = `生成失败：${error.message}`;
+  } finally {
+    submit.disabled = false;
+  }
+}
+
+function showResult(result) {
+  const box = $('result');
+  box.replaceChildren();
+  box.hidden = false;
+
+  const intent = el('p', { class: 'intent' }, [
+    el('span', { class: 'label', text: '问题类型' }),
+    el('strong', { 'data-testid': 'assist-intent', text: `${result.intent.title}（置信度 ${percent(result.intent.confidence)}）` }),
+  ]);
+  const facts = Object.values(result.facts || {});
+  const factList = facts.length
+    ? el('p', { class: 'facts' }, [
+      el('span', { class: 'label', text: '识别到的情况' }),
+      ...facts.map((fact) => el('span', { class: 'chip', text: `${fact.input}：${fact.label}` })),
+    ])
+    : null;
+
+  const reply = el('textarea', { id: 'reply', class: 'reply', rows: '8', 'data-testid': 'assist-reply', 'aria-label': '建议答复（可编辑）' });
+  reply.value = result.reply.text;
+  const copyStatus = el('span', { class: 'muted', role: 'status' });
+  const copy = el('button', {
+    type: 'button', class: 'primary', 'data-testid': 'assist-copy', text: '复制答复',
+    onclick: () => copyText(reply, copyStatus),
+  });
+
+  box.append(
+    intent,
+    factList || '',
+    el('label', { for: 'reply', text: '建议答复（可修改后复制）' }),
+    reply,
+    el('div', { class: 'row' }, [copy, copyStatus]),
+  );
+  if (result.reply.missing && result.reply.missing.length) {
+    box.append(el('p', { class: 'warning', text: `还缺：${result.reply.missing.map((m) => m.label).join('、')}。请先向商家确认，或在上方选择后重新生成。` }));
+  }
+  if (result.reply.details) {
+    box.append(el('details', {}, [el('summary', { text: '详细说明（含原文）' }), el('div', { class: 'pre' }, linkify(result.reply.details))]));
+  }
+  box.append(clauseList(result.clauses));
+  if (result.alternatives && result.alternatives.length) {
+    box.append(el('h3', { text: '其他可能的问题类型' }));
+    for (const alternative of result.alternatives) box.append(alternativeCard(alternative, reply));
+  }
+}
+
+function clauseList(clauses) {
+  const item = (clause) => el('li', {}, [el('strong', { text: clause.id }), el('q', { text: clause.quote })]);
+  const all = clauses || [];
+  const list = el('ol', { class: 'clauses' }, all.slice(0, CLAUSES_SHOWN).map(item));
+  const rest = all.length > CLAUSES_SHOWN
+    ? el('details', {}, [
+      el('summary', { text: `其余 ${all.length - CLAUSES_SHOWN} 条依据` }),
+      el('ol', { class: 'clauses', start: String(CLAUSES_SHOWN + 1) }, all.slice(CLAUSES_SHOWN).map(item)),
+    ])
+    : null;
+  return el('div', { 'data-testid': 'assist-clauses' }, [
+    el('h3', { text: '依据的平台说明原文' }),
+    all.length ? list : el('p', { class: 'muted', text: '（无）' }),
+    rest,
+  ]);
+}
+
+function alternativeCard(alternative, reply) {
+  return el('article', { class: 'alternative', 'data-testid': 'assist-alternative' }, [
+    el('p', {}, [el('strong', { text: alternative.title }), el('span', { class: 'muted', text: `  置信度 ${percent(alternative.confidence)}` })]),
+    el('div', { class: 'pre', text: alternative.reply.text }),
+    el('button', {
+      type: 'button', text: '用这个答复',
+      onclick: () => {
+        reply.value = alternative.reply.text;
+        reply.focus();
+      },
+    }),
+  ]);
+}
+
+async function copyText(textarea, status) {
+  try {
+    await navigator.clipboard.writeText(textarea.value);
+  } catch {
+    textarea.select();
+    if (!document.execCommand('copy')) {
+      status.textContent = '无法自动复制，请按 Ctrl+C。';
+      return;
+    }
+  }
+  status.textContent = '已复制';
+}
+
+// --- the maintainer view -------------------------------------------------------
+
+async function loadUnanswered() {
+  const status = $('unanswered-status');
+  status.textContent = '加载中…';
+  let data;
+  try {
+    data = await call('GET', '/assist/unanswered');
+  } catch (error) {
+    if (error instanceof Unauthorized) return askForToken(error.message);
+    status.textContent = `加载失败：${error.message}`;
+    return;
+  }
+  const list = $('unanswered-list');
+  list.replaceChildren(...data.groups.map(groupItem));
+  status.textContent = data.groups.length ? `共 ${data.messages} 条消息，${data.total_groups} 组` : '暂无需要改进的问题。';
+}
+
+function groupItem(group) {
+  const reasons = Object.entries(group.reasons).map(([reason, count]) => el('span', { class: `chip ${reason}`, text: `${REASONS[reason] || reason} ${count}` }));
+  const others = group.examples.filter((text) => text !== group.text);
+  return el('li', { class: 'group', 'data-testid': 'unanswered-group' }, [
+    el('div', { class: 'row spread' }, [
+      el('span', { class: 'group-text', 'data-testid': 'unanswered-text', text: group.text }),
+      el('span', { class: 'count', 'aria-label': `${group.count} 次`, text: `×${group.count}` }),
+    ]),
+    el('div', { class: 'meta' }, [...reasons, el('time', { datetime: group.last_seen, text: `最近：${formatTime(group.last_seen)}` })]),
+    others.length ? el('p', { class: 'examples muted', text: `相近说法：${others.join(' / ')}` }) : null,
+  ]);
+}
+
+// --- wiring ------------------------------------------------------------------------
+
+function start() {
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = $('token-input').value.trim();
+    if (!token) return;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    enter();
+  });
+  $('logout').addEventListener('click', () => askForToken(''));
+  $('ask-form').addEventListener('submit', suggest);
+  $('question').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) suggest(event);
+  });
+  $('refresh').addEventListener('click', loadUnanswered);
+  if (sessionStorage.getItem(TOKEN_KEY)) enter();
+  else askForToken('');
+}
+
+start();

@@ -1,0 +1,319 @@
+// The merchant chat widget. Embed with one script tag:
+//   <script src="/web/static/widget.js" data-server="http://localhost:5005"
+//           data-shop-type="旗舰店" data-account-role="授权号" defer></script>
+// data-server defaults to the script's origin; shop type and account role, when the page
+// knows them, go with every message as metadata. Every message is rendered as text.
+import css from './widget.css';
+import { el, linkify, randomId } from './dom.js';
+import { Connection } from './transport.js';
+
+const REPLY_TIMEOUT_MS = 20000;
+const MAX_TRANSCRIPT = 200;
+const DEFAULT_HUMAN = { title: '转人工客服', payload: '/request_human' };
+
+function readConfig(script) {
+  const data = (script && script.dataset) || {};
+  const scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  const metadata = {};
+  if (data.shopType) metadata.shop_type = data.shopType;
+  if (data.accountRole) metadata.account_role = data.accountRole;
+  let server = scriptOrigin;
+  try {
+    server = new URL(data.server || scriptOrigin, location.href).origin;
+  } catch {
+    /* a malformed data-server: the script's own origin serves the assistant too */
+  }
+  return {
+    server,
+    metadata: Object.keys(metadata).length ? metadata : undefined,
+    open: data.open === 'true',
+    socketPath: data.socketPath || '/socket.io',
+    restPath: data.restPath || '/webhooks/rest/webhook',
+  };
+}
+
+/** localStorage that may be unavailable (privacy modes): then nothing is kept. */
+const storage = {
+  get(key, fallback) {
+    try {
+      const raw = localStorage.getItem(key);
+      return raw === null ? fallback : JSON.parse(raw);
+    } catch {
+      return fallback;
+    }
+  },
+  set(key, value) {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      /* storage full or disabled: the conversation still works */
+    }
+  },
+};
+
+// Icons as SVG paths (the thumbs are Material Design's, Apache-2.0): no emoji font needed.
+const ICONS = {
+  chat: 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z',
+  up: 'M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z',
+  down: 'M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z',
+};
+
+class Widget {
+  constructor(config) {
+    this.config = config;
+    this.keys = { session: `dy-assistant:${config.server}:session`, transcript: `dy-assistant:${config.server}:transcript` };
+    this.sessionId = storage.get(this.keys.session, null);
+    if (typeof this.sessionId !== 'string' || !/^[0-9a-f]{32}$/.test(this.sessionId)) {
+      this.sessionId = randomId();
+      storage.set(this.keys.session, this.sessionId);
+      storage.set(this.keys.transcript, []);
+    }
+    const saved = storage.get(this.keys.transcript, []);
+    this.transcript = Array.isArray(saved) ? saved.filter((e) => e && typeof e.text === 'string') : [];
+    this.human = DEFAULT_HUMAN;
+    this.started = false;
+    this.replyTimer = null;
+    this.connection = new Connection({
+      server: config.server,
+      sessionId: this.sessionId,
+      socketPath: config.socketPath,
+      restPath: config.restPath,
+      onMessage: (message) => this.receive(message),
+      onMode: (mode) => this.host.setAttribute('data-transport', mode),
+    });
+  }
+
+  mount() {
+    this.host = el('div', { id: 'dy-assistant-widget', 'data-testid': 'chat-widget' });
+    const root = this.host.attachShadow({ mode: 'open' });
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+
+    this.launcher = el('button', {
+      class: 'launcher', type: 'button', 'data-testid': 'chat-launcher',
+      'aria-expanded': 'false', 'aria-controls': 'dy-panel', onclick: () => this.open(),
+    }, [svgIcon('chat'), '在线客服']);
+
+    this.log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': '对话记录', tabindex: '0' });
+    this.typing = el('div', { class: 'typing-wrap', role: 'status', hidden: true }, [
+      el('span', { class: 'sr', text: '助手正在输入…' }),
+      el('div', { class: 'typing', 'data-testid': 'typing', 'aria-hidden': 'true' }, [el('i'), el('i'), el('i')]),
+    ]);
+    this.input = el('textarea', {
+      rows: '1', maxlength: '1000', 'data-testid': 'chat-input', 'aria-label': '输入您的问题',
+      placeholder: '请输入您的问题，或粘贴报错提示', onkeydown: (event) => this.onKey(event),
+    });
+    this.sendButton = el('button', { class: 'send', type: 'submit', 'data-testid': 'chat-send', text: '发送' });
+    const composer = el('form', { class: 'composer', onsubmit: (event) => this.onSubmit(event) }, [this.input, this.sendButton]);
+
+    this.panel = el('section', {
+      id: 'dy-panel', class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'dy-title',
+      hidden: true, onkeydown: (event) => event.key === 'Escape' && this.close(),
+    }, [
+      el('header', { class: 'header' }, [
+        el('div', { class: 'title' }, [
+          el('strong', { id: 'dy-title', text: '抖店规则助手' }),
+          el('span', { text: '官方账号、授权号带货规则答疑' }),
+        ]),
+        el('button', {
+          class: 'human', type: 'button', 'data-testid': 'human-button', text: '转人工',
+          'aria-label': '转人工客服', onclick: () => this.send(this.human.payload, this.human.title),
+        }),
+        el('button', { class: 'close', type: 'button', 'aria-label': '关闭对话窗口', text: '×', onclick: () => this.close() }),
+      ]),
+      this.log,
+      this.typing,
+      composer,
+    ]);
+
+    root.append(this.launcher, this.panel);
+    document.body.append(this.host);
+    this.transcript.forEach((entry, position) => this.render(entry, position === this.transcript.length - 1));
+    if (this.config.open) this.open();
+  }
+
+  open() {
+    this.panel.hidden = false;
+    this.launcher.hidden = true;
+    this.launcher.setAttribute('aria-expanded', 'true');
+    this.scroll();
+    this.input.focus();
+    if (this.started) return;
+    this.started = true;
+    this.connection.start();
+    this.loadWelcome();
+  }
+
+  close() {
+    this.panel.hidden = true;
+    this.launcher.hidden = false;
+    this.launcher.setAttribute('aria-expanded', 'false');
+    this.launcher.focus();
+  }
+
+  async loadWelcome() {
+    let welcome;
+    try {
+      const reply = await fetch(new URL('/web/welcome', this.config.server));
+      if (!reply.ok) throw new Error(String(reply.status));
+      welcome = await reply.json();
+    } catch {
+      if (!this.transcript.length) this.add({ role: 'note', text: '助手暂时连不上，请稍后再试。' });
+      return;
+    }
+    if (welcome.human && typeof welcome.human.payload === 'string') this.human = welcome.human;
+    if (!this.transcript.length) {
+      this.add({ role: 'bot', welcome: true, text: String(welcome.text || ''), buttons: welcome.buttons || [] });
+    }
+  }
+
+  onKey(event) {
+    // Enter sends, Shift+Enter breaks the line; never while an input method is composing.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      this.onSubmit(event);
+    }
+  }
+
+  onSubmit(event) {
+    event.preventDefault();
+    const text = this.input.value.trim();
+    if (!text) return;
+    this.input.value = '';
+    this.send(text, text);
+  }
+
+  /** Sends `message` (text or a button's payload), showing `shown` as the merchant's words. */
+  async send(message, shown) {
+    if (!this.started) this.open();
+    this.retireButtons();
+    this.add({ role: 'user', text: shown });
+    this.showTyping(true);
+    try {
+      await this.connection.send(message, this.config.metadata);
+      if (this.connection.mode === 'rest') this.showTyping(false);
+    } catch {
+      this.showTyping(false);
+      this.add({ role: 'note', text: '消息没有发出去，请检查网络后重试。' });
+    }
+  }
+
+  receive(message) {
+    this.showTyping(false);
+    if (!message.text && !message.buttons.length) return;
+    const index = this.transcript.filter((e) => e.role === 'bot' && !e.welcome).length;
+    this.add({ role: 'bot', text: message.text, buttons: message.buttons, index });
+  }
+
+  showTyping(on) {
+    clearTimeout(this.replyTimer);
+    this.typing.hidden = !on;
+    if (on) {
+      this.scroll();
+      this.replyTimer = setTimeout(() => {
+        this.typing.hidden = true;
+        this.add({ role: 'note', text: '助手暂时没有回复，您可以稍后再试，或点「转人工」。' });
+      }, REPLY_TIMEOUT_MS);
+    }
+  }
+
+  /** Quick replies of earlier messages no longer apply once the merchant says something. */
+  retireButtons() {
+    for (const entry of this.transcript) entry.retired = true;
+    for (const button of this.log.querySelectorAll('[data-testid="quick-reply"]')) button.disabled = true;
+  }
+
+  add(entry) {
+    this.transcript.push(entry);
+    if (this.transcript.length > MAX_TRANSCRIPT) this.transcript.splice(0, this.transcript.length - MAX_TRANSCRIPT);
+    this.save();
+    this.render(entry, true);
+  }
+
+  save() {
+    storage.set(this.keys.transcript, this.transcript);
+  }
+
+  render(entry, live) {
+    const row = el('div', { class: `row ${entry.role}` });
+    const speaker = { bot: '助手：', user: '我：', note: '提示：' }[entry.role] || '';
+    row.append(el('span', { class: 'sr', text: speaker }));
+    const testid = { bot: 'bot-message', user: 'user-message', note: 'note' }[entry.role];
+    row.append(el('div', { class: 'bubble', 'data-testid': testid }, linkify(entry.text)));
+    const buttons = Array.isArray(entry.buttons) ? entry.buttons : [];
+    if (buttons.length) {
+      if (entry.welcome) row.append(el('div', { class: 'suggest-label', text: '猜你想问' }));
+      row.append(el('div', { class: 'replies', role: 'group', 'aria-label': entry.welcome ? '猜你想问' : '快捷回复' },
+        buttons.map((button) => el('button', {
+          class: 'reply', type: 'button', 'data-testid': 'quick-reply', text: String(button.title),
+          disabled: Boolean(entry.retired) || !live,
+          onclick: () => this.send(String(button.payload), String(button.title)),
+        }))));
+    }
+    if (entry.role === 'bot' && !entry.welcome && entry.text) row.append(this.rating(entry));
+    this.log.append(row);
+    this.scroll();
+  }
+
+  rating(entry) {
+    const status = el('span', { class: 'rate-status', role: 'status', text: entry.rated ? '感谢反馈' : '' });
+    const make = (value, label) => el('button', {
+      type: 'button', 'data-testid': `feedback-${value}`, 'aria-label': label, title: label,
+      'aria-pressed': entry.rated === value ? 'true' : 'false', disabled: Boolean(entry.rated),
+      onclick: () => this.rate(entry, value, group, status),
+    }, svgIcon(value));
+    const group = el('div', { class: 'rate', role: 'group', 'aria-label': '这条回答有帮助吗' }, [
+      make('up', '有帮助'),
+      make('down', '没有帮助'),
+      status,
+    ]);
+    return group;
+  }
+
+  async rate(entry, value, group, status) {
+    const buttons = group.querySelectorAll('button');
+    buttons.forEach((button) => { button.disabled = true; });
+    try {
+      const reply = await fetch(new URL('/web/feedback', this.config.server), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sender: this.sessionId, value, text: entry.text, message_index: entry.index || 0 }),
+      });
+      if (!reply.ok) throw new Error(String(reply.status));
+      entry.rated = value;
+      this.save();
+      group.querySelector(`[data-testid="feedback-${value}"]`).setAttribute('aria-pressed', 'true');
+      status.textContent = '感谢反馈';
+    } catch {
+      buttons.forEach((button) => { button.disabled = false; });
+      status.textContent = '反馈没有提交成功，请重试';
+    }
+  }
+
+  scroll() {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+}
+
+function svgIcon(name) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', ICONS[name]);
+  svg.append(path);
+  return svg;
+}
+
+const config = readConfig(document.currentScript);
+
+function start() {
+  if (document.getElementById('dy-assistant-widget')) return;
+  new Widget(config).mount();
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
