@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Dict, Iterable, Mapping, Optional, Tuple
 
@@ -51,7 +51,7 @@ class Decision:
     error_message: Optional[ErrorMessage] = None
     notes: Tuple[Text, ...] = ()
     clauses: Tuple[str, ...] = ()
-    missing: Tuple[str, ...] = field(default=())
+    missing: Tuple[str, ...] = ()
 
 
 def evaluate(
