@@ -39,7 +39,8 @@ stop() {
   wait 2>/dev/null || true
   echo "stopped"
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 until curl -fsS "http://localhost:$port/" >/dev/null 2>&1; do
   if ! kill -0 "$rasa_pid" 2>/dev/null; then
