@@ -169,7 +169,9 @@ def _clauses_of(lines: Iterable[str], decision: Decision, policy: Policy) -> Tup
         *((stage.label, stage.clauses) for stage in stages),
     ]
     body = "\n".join(lines)
-    return tuple(dict.fromkeys(c for text, clauses in quoted if text in body for c in clauses))
+    found = (c for text, clauses in quoted if text in body for c in clauses)
+    # What the decision rests on already says which of a shared text's clauses apply.
+    return tuple(dict.fromkeys(c for c in found if not decision.clauses or c in decision.clauses))
 
 
 def _tailored(decision: Decision, policy: Policy) -> Tuple[str, ...]:

@@ -114,6 +114,8 @@ def _restricted(
         timeline.note,
     )
     error = place.error if place and blocked else None
+    dated = [stage.clauses if stage else timeline.clauses]
+    dated += [note.clauses for note in (stage.note if stage else None, timeline.note) if note]
     return Decision(
         facts=facts,
         as_of=as_of,
@@ -129,15 +131,20 @@ def _restricted(
         notes=notes,
         clauses=_merge(
             entry.clauses,
-            stage.clauses if stage else timeline.clauses,
+            *(_own(entry, clauses) for clauses in dated),
             place.clauses if place else (),
             place.reason.clauses if place else (),
             error.clauses if error else (),
             *(fix.clauses for fix in fixes),
-            *(note.clauses for note in notes),
+            *(note.clauses for note in notes if note not in (timeline.note, stage and stage.note)),
         ),
         missing=_unknown(facts, ("scene", "product_source")),
     )
+
+
+def _own(entry: Coverage, clauses: Tuple[str, ...]) -> Tuple[str, ...]:
+    """A timeline shared by several rules cites all their clauses: keep this rule's."""
+    return tuple(clause for clause in clauses if clause in entry.clauses) or clauses
 
 
 def current_stage(timeline: Timeline, as_of: dt.date) -> Optional[Stage]:

@@ -166,3 +166,15 @@ def test_small_shops_official_accounts_are_limited_per_live():
 
 def test_default_date_is_today():
     assert evaluate("个体店", "授权号", "橱窗", "联盟").as_of == dt.date.today()
+
+
+@pytest.mark.parametrize(
+    "shop, role, cited, not_cited",
+    [
+        ("旗舰店", "授权号", "二/3", "二/2"),  # 二/3 is the authorized accounts' clause
+        ("个体店", "官方账号", "二/2", "二/3"),  # 二/2 is the small shops' official accounts' clause
+    ],
+)
+def test_a_shared_timeline_cites_only_the_clause_of_the_rule_in_question(shop, role, cited, not_cited):
+    clauses = evaluate(shop, role, "直播间", "联盟商品", as_of=AFTER_ROLLOUT).clauses
+    assert cited in clauses and not_cited not in clauses
