@@ -27,7 +27,7 @@ help:  ## List the targets
 venv: $(VENV)/.installed  ## Create .venv with Python 3.10 and install the pinned requirements
 
 $(VENV)/.installed: requirements.txt
-	@python310=$$(scripts/find-python310.sh) || { echo "make: Python 3.10 is required (Rasa 3.6 needs < 3.11) and none was found: install it, e.g. 'pyenv install 3.10.13' or 'apt-get install python3.10 python3.10-venv'." >&2; exit 1; }; \
+	@python310=$$(scripts/find-python310.sh) || { echo "make: Python 3.10 is required (Rasa 3.6 needs < 3.11) and none was found: install it, e.g. with 'pyenv install 3.10.13', so that python3.10 is on PATH or in pyenv." >&2; exit 1; }; \
 	  echo "==> creating $(VENV) with $$python310"; \
 	  [ -x $(PY) ] || $$python310 -m venv $(VENV)
 	@echo "==> installing pinned requirements (a few minutes on a fresh machine)"
