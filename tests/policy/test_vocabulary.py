@@ -21,6 +21,7 @@ MERCHANT_WORDS = [
     ("account_role", "授权账号", "authorized"),
     ("account_role", "没绑店铺", "unbound"),
     ("scene", "小黄车", "live_before"),
+    ("scene", "挂车", "live_before"),
     ("scene", "直播间", "live_before"),
     ("scene", "直播中", "live_during"),
     ("scene", "厨窗", "showcase"),
