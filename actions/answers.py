@@ -182,10 +182,6 @@ def _tailored(decision: Decision, policy: Policy) -> Tuple[str, ...]:
 # --- one composer per question ---------------------------------------------------
 
 
-def _verdict(decision: Decision, policy: Policy) -> Tuple[str, ...]:
-    return _verdict_lines(decision, policy)
-
-
 def _who(decision: Decision, policy: Policy) -> Tuple[str, ...]:
     return (policy.notes["who_is_affected"].text + "。", *_tailored(decision, policy))
 
@@ -239,8 +235,8 @@ def _reason(decision: Decision, policy: Policy) -> Tuple[str, ...]:
 
 
 TOPICS: Dict[str, Topic] = {
-    "ask_why_cannot_add": Topic("为什么加不了非本店商品", ("shop_type", "account_role", "scene"), _verdict),
-    "report_error_message": Topic("添加商品时报错怎么办", ("shop_type", "account_role", "scene"), _verdict),
+    "ask_why_cannot_add": Topic("为什么加不了非本店商品", ("shop_type", "account_role", "scene"), _verdict_lines),
+    "report_error_message": Topic("添加商品时报错怎么办", ("shop_type", "account_role", "scene"), _verdict_lines),
     "ask_who_is_affected": Topic("哪些商家和账号受影响", (), _who),
     "ask_when_effective": Topic("规则什么时候生效", ("shop_type", "account_role"), _when),
     "ask_limit_quota": Topic("能添加多少联盟商品", (), _quota),

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import Any, Set, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
-
-logger = logging.getLogger(__name__)
 
 
 class TrackerStoreUnavailable(RuntimeError):

@@ -5,7 +5,6 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 SLOTS = ("shop_type", "account_role", "scene", "product_source", "question", "handoff_summary", "requested_slot")
