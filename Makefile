@@ -19,7 +19,7 @@ MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name 
 POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
 WEB_SOURCES  := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/pages/*)
 
-.PHONY: help venv build web train run test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest bench clean
+.PHONY: help venv build web train run test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest bench eval clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -102,8 +102,11 @@ screenshots: $(MODEL) web browser  ## PNGs of the widget and the agent console a
 loadtest: $(VENV)/.installed  ## 16 concurrent conversations of 20 turns against the running assistant (`make run`)
 	$(PY) -m scripts.loadtest --conversations 16 --turns 20
 
-bench: $(MODEL)  ## Print speed and memory figures (engine, replies, requests, load)
-	ASSISTANT_MODEL=$(MODEL) $(PY) -m scripts.bench
+bench: $(NLU_BUILD)/.built  ## Train once and print speed and memory figures against one server (parse, turn, load, long conversation)
+	$(PY) -m scripts.bench
+
+eval: $(MODEL)  ## The conversation benchmark (tests/conversations): a table per category, failed conversations
+	ASSISTANT_MODEL=$(MODEL) $(PY) -m scripts.evaluate
 
 clean:  ## Remove everything generated (keeps .venv)
 	rm -rf build models results .pytest_cache

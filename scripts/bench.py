@@ -1,34 +1,54 @@
-"""Speed and memory figures of the engine, the replies and the running stack.
+"""Speed and memory figures of the assistant, in one run against servers it starts.
 
-    python scripts/bench.py        (make bench)
+    python -m scripts.bench [--model PATH] [--skip-training]      (make bench)
 
-Starts its own action server and Rasa server (see scripts/stack.py) and prints figures;
-it asserts nothing, so a busy machine changes the numbers, not the outcome.
+Trains a model with config.yml into a scratch folder (the training time), starts the
+action server and the Rasa server on it (cold start to the first answer) and measures,
+against that one server: NLU parse and whole merchant turns at one user, 16 concurrent
+conversations, one 100-turn conversation, memory, and bad input. It asserts nothing: a
+busy machine changes the numbers, so compare ratios taken in the same run.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import itertools
 import statistics
+import subprocess
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Callable, List
+from typing import Callable, Dict, List, Optional
 
-from actions.answers import TOPICS, answer
-from actions.policy import INPUTS, evaluate, load_policy
 from scripts import loadtest
 from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
-from scripts.stack import Stack
+from scripts.stack import BIN, ROOT, Stack
+
+# One merchant's conversation, ten turns: questions, facts, follow-ups and small talk.
+TURNS = [
+    "直播间为什么加不了别人家的商品",
+    "旗舰店",
+    "官方号",
+    "查看详细说明",
+    "什么时候开始的",
+    "不对 我们是个体店的授权号",
+    "上限是多少",
+    "为啥别人还能带联盟的货",
+    "在哪里添加本店商品",
+    "谢谢",
+]
+LONG_CONVERSATION = 100
+CONCURRENT = 16
+CONCURRENT_TURNS = 20
 
 
-def per_call(function: Callable[[], object], calls: int) -> float:
-    started = time.perf_counter()
-    for _ in range(calls):
-        function()
-    return (time.perf_counter() - started) / calls
+def percentile(samples: List[float], share: float) -> float:
+    return loadtest.percentile(samples, share)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
 
 
 def rss_mib(pid: int) -> float:
@@ -38,60 +58,98 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def milliseconds(samples: List[float]) -> str:
-    return f"median {statistics.median(samples) * 1000:6.1f} ms, max {max(samples) * 1000:6.1f} ms"
-
-
-def engine_figures() -> None:
-    policy = load_policy()
-    profiles = list(itertools.product(*(list(policy.vocabulary[name]) for name in INPUTS)))
+def timed(call: Callable[[], object]) -> float:
     started = time.perf_counter()
-    for profile in profiles:
-        evaluate(*profile, policy=policy)
-    per_decision = (time.perf_counter() - started) / len(profiles)
-    facts = dict(zip(INPUTS, profiles[0]))
-    per_reply = per_call(lambda: [answer(question, facts, policy=policy) for question in TOPICS], 50) / len(TOPICS)
-    print(f"engine:  {len(profiles)} profiles, {per_decision * 1e6:.0f} µs per decision ({1 / per_decision:,.0f}/s)")
-    print(f"replies: {per_reply * 1e6:.0f} µs per rendered answer ({1 / per_reply:,.0f}/s)")
+    call()
+    return time.perf_counter() - started
 
 
-def timed(stack: Stack, body, repeat: int) -> List[float]:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        stack.assistant.call("POST", "/webhooks/rest/webhook", body)
-        samples.append(time.perf_counter() - started)
-    return samples
+def train(workdir: Path) -> Path:
+    """Train with config.yml into `workdir`; prints the time it took."""
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
+         "--data", "data", "build/nlu/data", "--out", str(workdir), "--fixed-model-name", "bench"],
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    print(f"training (config.yml):        {time.perf_counter() - started:7.1f} s")
+    return workdir / "bench.tar.gz"
 
 
-def stack_figures(stack: Stack) -> None:
-    print(f"memory:  Rasa server {rss_mib(stack.rasa.pid):.0f} MiB, action server {rss_mib(stack.actions.pid):.0f} MiB")
-    print("requests (10 each; the issue asks for every answer within 1 s):")
-    for name, (body, _) in BAD_REQUESTS.items():
-        print(f"  {name:32s} {milliseconds(timed(stack, body, 10))}")
-    for name, text in WELL_FORMED.items():
-        body = {"sender": f"bench-{uuid.uuid4().hex[:8]}", "message": text}
-        print(f"  {name:32s} {milliseconds(timed(stack, body, 10))}")
-    parse: List[float] = []
-    for _ in range(20):
-        started = time.perf_counter()
-        stack.assistant.parse("旗舰店官方号直播间为什么加不了联盟商品")
-        parse.append(time.perf_counter() - started)
-    print(f"  {'NLU parse (HTTP API)':32s} {milliseconds(parse)}")
-    result = asyncio.run(loadtest.run(stack.assistant.url, stack.token, conversations=16, turns=20))
-    print("load (16 conversations × 20 turns):")
-    print("  " + loadtest.report(result, 16, 20).replace("\n", "\n  "))
+def cold_start(stack: Stack) -> None:
+    started = time.perf_counter()
+    stack.start()
+    stack.assistant.say(f"bench-{uuid.uuid4().hex[:8]}", "你好")
+    print(f"cold start to first answer:   {time.perf_counter() - started:7.1f} s")
 
 
-def main() -> None:
-    engine_figures()
+def one_user(stack: Stack, rounds: int = 3) -> None:
+    """NLU parse and whole turn of the same messages, at one user."""
+    assistant = stack.assistant
+    parse = [timed(lambda: assistant.parse(text)) for _ in range(rounds) for text in TURNS]
+    turns: List[float] = []
+    for _ in range(rounds):
+        sender = f"bench-{uuid.uuid4().hex[:8]}"
+        turns += [timed(lambda: assistant.say(sender, text)) for text in TURNS]
+    p50, p95 = percentile(parse, 0.5), percentile(parse, 0.95)
+    t50, t95 = percentile(turns, 0.5), percentile(turns, 0.95)
+    print(f"NLU parse, 1 user:            p50 {ms(p50)}  p95 {ms(p95)}  ({len(parse)} parses)")
+    print(f"whole turn, 1 user:           p50 {ms(t50)}  p95 {ms(t95)}  ({len(turns)} turns)")
+    print(f"turn / parse:                 p50 {t50 / p50:5.1f}×     p95 {t95 / p95:5.1f}×")
+
+
+def long_conversation(stack: Stack) -> None:
+    sender = f"bench-long-{uuid.uuid4().hex[:8]}"
+    samples = [
+        timed(lambda: stack.assistant.say(sender, TURNS[turn % len(TURNS)])) for turn in range(LONG_CONVERSATION)
+    ]
+    first, last = statistics.median(samples[:10]), statistics.median(samples[-10:])
+    print(
+        f"{LONG_CONVERSATION}-turn conversation:        turns 1–10 median {ms(first)}, "
+        f"turns {LONG_CONVERSATION - 9}–{LONG_CONVERSATION} median {ms(last)}, ratio {last / first:4.2f}×"
+    )
+
+
+def concurrent(stack: Stack) -> None:
+    result = asyncio.run(loadtest.run(stack.assistant.url, stack.token, CONCURRENT, CONCURRENT_TURNS))
+    turns = len(result.latencies)
+    print(
+        f"{CONCURRENT} concurrent conversations:   {turns / result.elapsed:5.1f} turns/s, "
+        f"p50 {ms(percentile(result.latencies, 0.5))}, p95 {ms(percentile(result.latencies, 0.95))}, "
+        f"{len(result.errors)} errors, {len(result.unstored)} conversations not stored exactly once"
+    )
+
+
+def memory(stack: Stack) -> None:
+    print(
+        f"memory (RSS):                 Rasa server {rss_mib(stack.rasa.pid):.0f} MiB, "
+        f"action server {rss_mib(stack.actions.pid):.0f} MiB"
+    )
+
+
+def bad_input(stack: Stack) -> None:
+    print("bad and odd input (10 each, median):")
+    bodies: Dict[str, object] = {name: body for name, (body, _) in BAD_REQUESTS.items()}
+    bodies.update({name: {"sender": f"bench-{uuid.uuid4().hex[:8]}", "message": text} for name, text in WELL_FORMED.items()})
+    for name, body in bodies.items():
+        samples = [timed(lambda: stack.assistant.call("POST", "/webhooks/rest/webhook", body)) for _ in range(10)]
+        print(f"  {name:30s} {ms(statistics.median(samples))}")
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="benchmark this model instead of training one")
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as workdir:
-        stack = Stack(Path(workdir))
-        started = time.perf_counter()
-        stack.start()
-        print(f"startup: both servers answering after {time.perf_counter() - started:.1f} s")
+        model = Path(args.model) if args.model else train(Path(workdir) / "models")
+        stack = Stack(Path(workdir), model=model)
         try:
-            stack_figures(stack)
+            cold_start(stack)
+            one_user(stack)
+            long_conversation(stack)
+            concurrent(stack)
+            memory(stack)
+            bad_input(stack)
         finally:
             stack.stop()
 

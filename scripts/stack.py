@@ -80,8 +80,9 @@ class Stack:
         endpoints: str = "endpoints.yml",
         env: Optional[Dict[str, str]] = None,
         token: Optional[str] = None,
+        model: Optional[Path] = None,
     ) -> None:
-        model = ROOT / os.environ.get("ASSISTANT_MODEL", "models/assistant.tar.gz")
+        model = model or ROOT / os.environ.get("ASSISTANT_MODEL", "models/assistant.tar.gz")
         if not model.exists():
             raise FileNotFoundError(f"no trained model at {model}: run `make train` (or `make test`)")
         self.model = model
