@@ -1,16 +1,15 @@
 // The agent answer console (web/pages/console.html): suggested replies from the same
 // engine as the chat, and the maintainer view of what the assistant could not answer.
 // The token is asked once and kept in sessionStorage; labels come from the server.
+import {
+  CLAUSES_SHOWN, Unauthorized, formatTime, missingNote, otherExamples, percent, reasonLabel, replyError,
+  splitClauses, suggestBody, unansweredStatus,
+} from './assist.js';
 import { el, linkify } from './dom.js';
 
 const TOKEN_KEY = 'assistant-console-token';
-const REASONS = { fallback: '没听懂', handoff: '转人工', down: '差评' };
-// Clauses shown before the rest fold away.
-const CLAUSES_SHOWN = 4;
 
 const $ = (id) => document.getElementById(id);
-
-class Unauthorized extends Error {}
 
 /** GET or POST a route under /assist with the token; JSON in and out. */
 async function call(method, path, body) {
@@ -21,21 +20,9 @@ async function call(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await reply.json().catch(() => ({}));
-  if (reply.status === 401) throw new Unauthorized('令牌不正确，请重新输入。');
-  if (reply.status === 503 && /ASSISTANT_TOKEN/.test(data.error || '')) {
-    throw new Unauthorized('服务器没有设置 ASSISTANT_TOKEN，客服答复台未开启。');
-  }
-  if (!reply.ok) throw new Error(data.error || `服务器返回 ${reply.status}`);
+  const error = replyError(reply, data);
+  if (error) throw error;
   return data;
-}
-
-function percent(confidence) {
-  return `${Math.round(Number(confidence || 0) * 100)}%`;
-}
-
-function formatTime(iso) {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString('zh-CN', { hour12: false });
 }
 
 // --- token -----------------------------------------------------------------------
@@ -54,7 +41,10 @@ async function enter() {
   try {
     await loadVocabulary();
   } catch (error) {
-    if (error instanceof Unauthorized) return askForToken(error.message);
+    if (error instanceof Unauthorized) {
+      askForToken(error.message);
+      return;
+    }
     $('ask-error').textContent = `加载选项失败：${error.message}`;
   }
   $('token-form').hidden = true;
@@ -88,16 +78,16 @@ async function suggest(event) {
     $('ask-error').textContent = '请先粘贴商家的问题。';
     return;
   }
-  const body = { text };
-  for (const select of $('profile').querySelectorAll('select')) {
-    if (select.value) body[select.name] = select.value;
-  }
+  const body = suggestBody(text, $('profile').querySelectorAll('select'));
   const submit = $('ask-form').querySelector('[type=submit]');
   submit.disabled = true;
   try {
     showResult(await call('POST', '/assist/suggest', body));
   } catch (error) {
-    if (error instanceof Unauthorized) return askForToken(error.message);
+    if (error instanceof Unauthorized) {
+      askForToken(error.message);
+      return;
+    }
     $('ask-error').textContent = `生成失败：${error.message}`;
   } finally {
     submit.disabled = false;
@@ -136,9 +126,8 @@ function showResult(result) {
     reply,
     el('div', { class: 'row' }, [copy, copyStatus]),
   );
-  if (result.reply.missing && result.reply.missing.length) {
-    box.append(el('p', { class: 'warning', text: `还缺：${result.reply.missing.map((m) => m.label).join('、')}。请先向商家确认，或在上方选择后重新生成。` }));
-  }
+  const missing = missingNote(result.reply.missing);
+  if (missing) box.append(el('p', { class: 'warning', text: missing }));
   if (result.reply.details) {
     box.append(el('details', {}, [el('summary', { text: '详细说明（含原文）' }), el('div', { class: 'pre' }, linkify(result.reply.details))]));
   }
@@ -151,18 +140,18 @@ function showResult(result) {
 
 function clauseList(clauses) {
   const item = (clause) => el('li', {}, [el('strong', { text: clause.id }), el('q', { text: clause.quote })]);
-  const all = clauses || [];
-  const list = el('ol', { class: 'clauses' }, all.slice(0, CLAUSES_SHOWN).map(item));
-  const rest = all.length > CLAUSES_SHOWN
+  const { shown, rest } = splitClauses(clauses);
+  const list = el('ol', { class: 'clauses' }, shown.map(item));
+  const more = rest.length
     ? el('details', {}, [
-      el('summary', { text: `其余 ${all.length - CLAUSES_SHOWN} 条依据` }),
-      el('ol', { class: 'clauses', start: String(CLAUSES_SHOWN + 1) }, all.slice(CLAUSES_SHOWN).map(item)),
+      el('summary', { text: `其余 ${rest.length} 条依据` }),
+      el('ol', { class: 'clauses', start: String(CLAUSES_SHOWN + 1) }, rest.map(item)),
     ])
     : null;
   return el('div', { 'data-testid': 'assist-clauses' }, [
     el('h3', { text: '依据的平台说明原文' }),
-    all.length ? list : el('p', { class: 'muted', text: '（无）' }),
-    rest,
+    shown.length ? list : el('p', { class: 'muted', text: '（无）' }),
+    more,
   ]);
 }
 
@@ -202,18 +191,21 @@ async function loadUnanswered() {
   try {
     data = await call('GET', '/assist/unanswered');
   } catch (error) {
-    if (error instanceof Unauthorized) return askForToken(error.message);
+    if (error instanceof Unauthorized) {
+      askForToken(error.message);
+      return;
+    }
     status.textContent = `加载失败：${error.message}`;
     return;
   }
   const list = $('unanswered-list');
   list.replaceChildren(...data.groups.map(groupItem));
-  status.textContent = data.groups.length ? `共 ${data.messages} 条消息，${data.total_groups} 组` : '暂无需要改进的问题。';
+  status.textContent = unansweredStatus(data);
 }
 
 function groupItem(group) {
-  const reasons = Object.entries(group.reasons).map(([reason, count]) => el('span', { class: `chip ${reason}`, text: `${REASONS[reason] || reason} ${count}` }));
-  const others = group.examples.filter((text) => text !== group.text);
+  const reasons = Object.entries(group.reasons).map(([reason, count]) => el('span', { class: `chip ${reason}`, text: `${reasonLabel(reason)} ${count}` }));
+  const others = otherExamples(group);
   return el('li', { class: 'group', 'data-testid': 'unanswered-group' }, [
     el('div', { class: 'row spread' }, [
       el('span', { class: 'group-text', 'data-testid': 'unanswered-text', text: group.text }),

@@ -22,17 +22,18 @@ const TRAILING = /[.,;:!?)\]]+$/;
 
 /** `text` as text nodes, with http(s) URLs as safe links opening in a new tab. */
 export function linkify(text) {
+  const source = String(text);
   const fragment = document.createDocumentFragment();
   let last = 0;
-  for (const match of String(text).matchAll(URL_PATTERN)) {
+  for (const match of source.matchAll(URL_PATTERN)) {
     const url = match[0].replace(TRAILING, '');
     const href = safeHref(url);
     if (!href) continue;
-    fragment.append(text.slice(last, match.index));
+    fragment.append(source.slice(last, match.index));
     fragment.append(el('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow', text: url }));
     last = match.index + url.length;
   }
-  fragment.append(String(text).slice(last));
+  fragment.append(source.slice(last));
   return fragment;
 }
 
@@ -50,4 +51,9 @@ export function randomId() {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Enter sends, Shift+Enter breaks the line; never while an input method is composing. */
+export function isSendKey(event) {
+  return event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229;
 }

@@ -5,7 +5,7 @@ import { io } from 'socket.io-client';
 const CONNECT_TIMEOUT_MS = 4000;
 
 /** A bot message from either channel, as {text, buttons: [{title, payload}]}. */
-function normalise(message) {
+export function normalise(message) {
   const buttons = (message.buttons || message.quick_replies || [])
     .filter((b) => b && typeof b.title === 'string' && typeof b.payload === 'string')
     .map((b) => ({ title: b.title, payload: b.payload }));
@@ -19,14 +19,16 @@ export class Connection {
    * @param {string} options.sessionId  the conversation id (the sender)
    * @param {(message: {text: string, buttons: object[]}) => void} options.onMessage
    * @param {(mode: 'socket'|'rest') => void} [options.onMode]
+   * @param {typeof io} [options.connect]  opens the socket.io connection (socket.io's io; the tests pass a stand-in)
    */
-  constructor({ server, sessionId, onMessage, onMode, socketPath = '/socket.io', restPath = '/webhooks/rest/webhook' }) {
+  constructor({ server, sessionId, onMessage, onMode, socketPath = '/socket.io', restPath = '/webhooks/rest/webhook', connect = io }) {
     this.server = server;
     this.sessionId = sessionId;
     this.onMessage = onMessage;
     this.onMode = onMode || (() => {});
     this.socketPath = socketPath;
     this.restPath = restPath;
+    this.connect = connect;
     this.mode = 'connecting';
     this.socket = null;
     this.ready = null;
@@ -44,7 +46,7 @@ export class Connection {
       };
       const timer = setTimeout(fallBack, CONNECT_TIMEOUT_MS);
       try {
-        this.socket = io(this.server, { path: this.socketPath, timeout: CONNECT_TIMEOUT_MS, reconnectionDelayMax: 10000 });
+        this.socket = this.connect(this.server, { path: this.socketPath, timeout: CONNECT_TIMEOUT_MS, reconnectionDelayMax: 10000 });
       } catch {
         clearTimeout(timer);
         fallBack();

@@ -4,52 +4,17 @@
 // data-server defaults to the script's origin; shop type and account role, when the page
 // knows them, go with every message as metadata. Every message is rendered as text.
 import css from './widget.css';
-import { el, linkify, randomId } from './dom.js';
+import { readConfig } from './config.js';
+import { el, isSendKey, linkify, randomId } from './dom.js';
+import { appendEntry, createStorage, nextBotIndex, restoreSession, storageKeys } from './transcript.js';
 import { Connection } from './transport.js';
 
 const REPLY_TIMEOUT_MS = 20000;
 const MAX_TRANSCRIPT = 200;
 const DEFAULT_HUMAN = { title: '转人工客服', payload: '/request_human' };
 
-function readConfig(script) {
-  const data = (script && script.dataset) || {};
-  const scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
-  const metadata = {};
-  if (data.shopType) metadata.shop_type = data.shopType;
-  if (data.accountRole) metadata.account_role = data.accountRole;
-  let server = scriptOrigin;
-  try {
-    server = new URL(data.server || scriptOrigin, location.href).origin;
-  } catch {
-    /* a malformed data-server: the script's own origin serves the assistant too */
-  }
-  return {
-    server,
-    metadata: Object.keys(metadata).length ? metadata : undefined,
-    open: data.open === 'true',
-    socketPath: data.socketPath || '/socket.io',
-    restPath: data.restPath || '/webhooks/rest/webhook',
-  };
-}
-
 /** localStorage that may be unavailable (privacy modes): then nothing is kept. */
-const storage = {
-  get(key, fallback) {
-    try {
-      const raw = localStorage.getItem(key);
-      return raw === null ? fallback : JSON.parse(raw);
-    } catch {
-      return fallback;
-    }
-  },
-  set(key, value) {
-    try {
-      localStorage.setItem(key, JSON.stringify(value));
-    } catch {
-      /* storage full or disabled: the conversation still works */
-    }
-  },
-};
+const storage = createStorage(() => localStorage);
 
 // Icons as SVG paths (the thumbs are Material Design's, Apache-2.0): no emoji font needed.
 const ICONS = {
@@ -61,15 +26,10 @@ const ICONS = {
 class Widget {
   constructor(config) {
     this.config = config;
-    this.keys = { session: `dy-assistant:${config.server}:session`, transcript: `dy-assistant:${config.server}:transcript` };
-    this.sessionId = storage.get(this.keys.session, null);
-    if (typeof this.sessionId !== 'string' || !/^[0-9a-f]{32}$/.test(this.sessionId)) {
-      this.sessionId = randomId();
-      storage.set(this.keys.session, this.sessionId);
-      storage.set(this.keys.transcript, []);
-    }
-    const saved = storage.get(this.keys.transcript, []);
-    this.transcript = Array.isArray(saved) ? saved.filter((e) => e && typeof e.text === 'string') : [];
+    this.keys = storageKeys(config.server);
+    const { sessionId, transcript } = restoreSession(storage, this.keys, randomId);
+    this.sessionId = sessionId;
+    this.transcript = transcript;
     this.human = DEFAULT_HUMAN;
     this.started = false;
     this.replyTimer = null;
@@ -170,7 +130,7 @@ class Widget {
 
   onKey(event) {
     // Enter sends, Shift+Enter breaks the line; never while an input method is composing.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+    if (isSendKey(event)) {
       event.preventDefault();
       this.onSubmit(event);
     }
@@ -202,7 +162,7 @@ class Widget {
   receive(message) {
     this.showTyping(false);
     if (!message.text && !message.buttons.length) return;
-    const index = this.transcript.filter((e) => e.role === 'bot' && !e.welcome).length;
+    const index = nextBotIndex(this.transcript);
     this.add({ role: 'bot', text: message.text, buttons: message.buttons, index });
   }
 
@@ -225,8 +185,7 @@ class Widget {
   }
 
   add(entry) {
-    this.transcript.push(entry);
-    if (this.transcript.length > MAX_TRANSCRIPT) this.transcript.splice(0, this.transcript.length - MAX_TRANSCRIPT);
+    appendEntry(this.transcript, entry, MAX_TRANSCRIPT);
     this.save();
     this.render(entry, true);
   }
@@ -308,7 +267,7 @@ function svgIcon(name) {
   return svg;
 }
 
-const config = readConfig(document.currentScript);
+const config = readConfig(document.currentScript, location);
 
 function start() {
   if (document.getElementById('dy-assistant-widget')) return;

@@ -1,0 +1,70 @@
+// What the widget keeps between page loads: the conversation id and the transcript.
+
+const SESSION_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * JSON in a Storage that may be unavailable (privacy modes): then nothing is kept.
+ * @param {() => Storage} backend  returns the storage (reading window.localStorage itself may throw)
+ */
+export function createStorage(backend) {
+  return {
+    get(key, fallback) {
+      try {
+        const raw = backend().getItem(key);
+        return raw === null ? fallback : JSON.parse(raw);
+      } catch {
+        return fallback;
+      }
+    },
+    set(key, value) {
+      try {
+        backend().setItem(key, JSON.stringify(value));
+      } catch {
+        /* storage full or disabled: the conversation still works */
+      }
+    },
+  };
+}
+
+/** The storage keys of the conversation with `server`. */
+export function storageKeys(server) {
+  return { session: `dy-assistant:${server}:session`, transcript: `dy-assistant:${server}:transcript` };
+}
+
+/** A conversation id as randomId() makes them: 32 lowercase hex digits. */
+export function isSessionId(value) {
+  return typeof value === 'string' && SESSION_ID.test(value);
+}
+
+/** The saved transcript's entries that can be shown; anything else saved is dropped. */
+export function cleanTranscript(saved) {
+  return Array.isArray(saved) ? saved.filter((e) => e && typeof e.text === 'string') : [];
+}
+
+/**
+ * The saved conversation, or a new one (with an empty transcript) when no valid id is saved.
+ * @param {{get: Function, set: Function}} storage  from createStorage
+ * @param {{session: string, transcript: string}} keys  from storageKeys
+ * @param {() => string} newId  makes a conversation id
+ */
+export function restoreSession(storage, keys, newId) {
+  let sessionId = storage.get(keys.session, null);
+  if (!isSessionId(sessionId)) {
+    sessionId = newId();
+    storage.set(keys.session, sessionId);
+    storage.set(keys.transcript, []);
+  }
+  return { sessionId, transcript: cleanTranscript(storage.get(keys.transcript, [])) };
+}
+
+/** Appends `entry`, dropping the oldest entries past `max`; changes `transcript` in place. */
+export function appendEntry(transcript, entry, max) {
+  transcript.push(entry);
+  if (transcript.length > max) transcript.splice(0, transcript.length - max);
+  return transcript;
+}
+
+/** The index the server knows the next bot reply by: bot replies so far, the welcome not counted. */
+export function nextBotIndex(transcript) {
+  return transcript.filter((e) => e.role === 'bot' && !e.welcome).length;
+}

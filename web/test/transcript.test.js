@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { webcrypto } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { randomId } from '../src/dom.js';
+import {
+  appendEntry, cleanTranscript, createStorage, isSessionId, nextBotIndex, restoreSession, storageKeys,
+} from '../src/transcript.js';
+
+// Node 18 has no global crypto; the widget's browsers and Node 20+ do.
+if (!globalThis.crypto) globalThis.crypto = webcrypto;
+
+/** A localStorage stand-in over a Map, holding raw strings as the real one does. */
+function memoryStorage(initial = {}) {
+  const items = new Map(Object.entries(initial));
+  return {
+    items,
+    getItem: (key) => (items.has(key) ? items.get(key) : null),
+    setItem: (key, value) => { items.set(key, String(value)); },
+  };
+}
+
+const ID = '0123456789abcdef0123456789abcdef';
+const keys = storageKeys('http://localhost:5005');
+
+describe('createStorage', () => {
+  test('values go in and come out as JSON', () => {
+    const backend = memoryStorage();
+    const storage = createStorage(() => backend);
+    storage.set('k', { a: [1, '二'] });
+    assert.equal(backend.items.get('k'), '{"a":[1,"二"]}');
+    assert.deepEqual(storage.get('k', null), { a: [1, '二'] });
+  });
+
+  test('a missing key gives the fallback', () => {
+    assert.equal(createStorage(() => memoryStorage()).get('absent', 'fallback'), 'fallback');
+  });
+
+  test('saved text that is not JSON gives the fallback', () => {
+    const storage = createStorage(() => memoryStorage({ k: '{not json' }));
+    assert.deepEqual(storage.get('k', []), []);
+  });
+
+  test('storage that cannot be reached or is full is ignored, not thrown', () => {
+    const blocked = createStorage(() => { throw new Error('SecurityError'); });
+    assert.equal(blocked.get('k', 'fallback'), 'fallback');
+    assert.doesNotThrow(() => blocked.set('k', 1));
+    const full = createStorage(() => ({ getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); } }));
+    assert.doesNotThrow(() => full.set('k', 'x'.repeat(10)));
+  });
+});
+
+describe('storageKeys', () => {
+  test('one conversation per assistant server', () => {
+    assert.deepEqual(storageKeys('https://a.example'), {
+      session: 'dy-assistant:https://a.example:session',
+      transcript: 'dy-assistant:https://a.example:transcript',
+    });
+    assert.notEqual(storageKeys('https://a.example').session, storageKeys('https://b.example').session);
+  });
+});
+
+describe('isSessionId', () => {
+  test('32 lowercase hex digits only', () => {
+    assert.equal(isSessionId(ID), true);
+    for (const bad of [null, undefined, 42, '', ID.toUpperCase(), ID.slice(1), `${ID}0`, `${ID.slice(1)}g`, ` ${ID.slice(1)}`, `${ID}\n`]) {
+      assert.equal(isSessionId(bad), false, JSON.stringify(bad));
+    }
+  });
+});
+
+describe('randomId and isSessionId', () => {
+  test('the ids the widget makes are ones it keeps on the next page load', () => {
+    for (let i = 0; i < 20; i += 1) assert.equal(isSessionId(randomId()), true);
+  });
+});
+
+describe('cleanTranscript', () => {
+  test('entries without text, and anything not an entry, are dropped', () => {
+    const good = [{ role: 'user', text: '橱窗加不了商品' }, { role: 'bot', text: '', buttons: [] }];
+    const saved = [good[0], null, 'text', 7, { role: 'bot' }, { role: 'bot', text: 5 }, good[1], []];
+    assert.deepEqual(cleanTranscript(saved), good);
+  });
+
+  test('a saved value that is not a list gives an empty transcript', () => {
+    for (const bad of [null, undefined, {}, 'x', 3, { 0: { text: 'a' }, length: 1 }]) {
+      assert.deepEqual(cleanTranscript(bad), [], JSON.stringify(bad));
+    }
+  });
+});
+
+describe('restoreSession', () => {
+  test('a valid saved session comes back with its cleaned transcript', () => {
+    const backend = memoryStorage({
+      [keys.session]: JSON.stringify(ID),
+      [keys.transcript]: JSON.stringify([{ role: 'user', text: '你好' }, { role: 'bot' }, null]),
+    });
+    const restored = restoreSession(createStorage(() => backend), keys, () => assert.fail('no new id is needed'));
+    assert.deepEqual(restored, { sessionId: ID, transcript: [{ role: 'user', text: '你好' }] });
+  });
+
+  test('a bad saved id starts a new session and drops the old transcript', () => {
+    for (const savedId of [undefined, '"not-an-id"', '{corrupt', '12345', JSON.stringify(ID.toUpperCase())]) {
+      const initial = { [keys.transcript]: JSON.stringify([{ role: 'user', text: '旧的对话' }]) };
+      if (savedId !== undefined) initial[keys.session] = savedId;
+      const backend = memoryStorage(initial);
+      const fresh = 'f'.repeat(32);
+      const restored = restoreSession(createStorage(() => backend), keys, () => fresh);
+      assert.deepEqual(restored, { sessionId: fresh, transcript: [] }, String(savedId));
+      assert.equal(backend.items.get(keys.session), JSON.stringify(fresh));
+      assert.equal(backend.items.get(keys.transcript), '[]');
+    }
+  });
+
+  test('a corrupt transcript under a valid id gives an empty transcript', () => {
+    const backend = memoryStorage({ [keys.session]: JSON.stringify(ID), [keys.transcript]: '[{"text":' });
+    assert.deepEqual(restoreSession(createStorage(() => backend), keys, () => 'x').transcript, []);
+  });
+
+  test('without storage a new session still starts', () => {
+    const storage = createStorage(() => { throw new Error('disabled'); });
+    assert.deepEqual(restoreSession(storage, keys, () => ID), { sessionId: ID, transcript: [] });
+  });
+});
+
+describe('appendEntry', () => {
+  test('keeps the newest entries up to the limit, in place', () => {
+    const transcript = [];
+    for (let i = 0; i < 5; i += 1) appendEntry(transcript, { text: String(i) }, 3);
+    assert.deepEqual(transcript.map((e) => e.text), ['2', '3', '4']);
+    assert.equal(appendEntry(transcript, { text: '5' }, 3), transcript);
+  });
+
+  test('below the limit nothing is dropped', () => {
+    const transcript = [{ text: 'a' }];
+    appendEntry(transcript, { text: 'b' }, 3);
+    assert.deepEqual(transcript.map((e) => e.text), ['a', 'b']);
+  });
+});
+
+describe('nextBotIndex', () => {
+  test('counts bot replies, not the welcome, the merchant or notes', () => {
+    assert.equal(nextBotIndex([]), 0);
+    assert.equal(nextBotIndex([
+      { role: 'bot', welcome: true, text: '欢迎' },
+      { role: 'user', text: '问' },
+      { role: 'bot', text: '答一' },
+      { role: 'note', text: '提示' },
+      { role: 'bot', text: '答二' },
+    ]), 2);
+  });
+});
