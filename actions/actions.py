@@ -1,34 +1,35 @@
-"""Custom actions: thin adapters from the tracker to the policy engine and back."""
+"""Custom actions: thin adapters from the tracker to the understanding, the engine and
+the replies, and back. One merchant message costs one action call."""
 
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Text, Tuple
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.answers import INPUT_LABELS, TOPICS, Reply, answer
-from actions.policy import INPUTS, UnknownValueError, load_policy, match_error, normalise
+from actions.answers import INPUT_LABELS, MAIN_TOPICS, TOPICS, Reply, answer
+from actions.policy import PROFILE, Policy, UnknownValueError, candidates, load_policy, normalise
+from actions.understanding import FALLBACK, OUT_OF_SCOPE, Understanding, profile, understand
 
 logger = logging.getLogger(__name__)
 
-QUESTION = "question"
-# The merchant asks about products of other shops unless they say otherwise.
-DEFAULT_PRODUCT_SOURCE = "alliance"
-# The questions offered when the assistant cannot help with what was asked.
-MAIN_TOPICS = ("ask_why_cannot_add", "ask_when_effective", "ask_who_is_affected", "ask_where_to_operate")
+QUESTION = "question"  # the question waiting for an input (or answered last)
+ASKED_FOR = "asked_for"  # the input the assistant asked for last
+RULED_OUT = "ruled_out"  # values the merchant said are not theirs: {input: [ids]}
+HANDOFF_SUMMARY = "handoff_summary"
+# What a page that knows the merchant may send as message metadata.
+PAGE_INPUTS = ("shop_type", "account_role")
 DETAILS_BUTTON = {"title": "查看详细说明", "payload": "/ask_details"}
 HUMAN_BUTTON = {"title": "转人工客服", "payload": "/request_human"}
 
 
 def canonical(name: Text, value: Any) -> Optional[Text]:
     """The canonical id of an engine input, or None (logged) for an unknown value."""
-    if value is None:
+    if value in (None, ""):
         return None
     try:
         return normalise(name, str(value))
@@ -37,153 +38,114 @@ def canonical(name: Text, value: Any) -> Optional[Text]:
         return None
 
 
-def profile_from(tracker: Tracker) -> Dict[Text, Optional[Text]]:
-    """The engine's inputs from the slots."""
-    facts = {name: canonical(name, tracker.get_slot(name)) for name in INPUTS}
-    facts["product_source"] = facts["product_source"] or DEFAULT_PRODUCT_SOURCE
-    return facts
-
-
-def reply_for(tracker: Tracker) -> Reply:
-    """The answer to the current question for what the slots say about the merchant."""
-    return answer(tracker.get_slot(QUESTION), profile_from(tracker))
-
-
-def topic_buttons(questions: List[Text]) -> List[Dict[Text, Text]]:
+def topic_buttons(questions: Sequence[Text]) -> List[Dict[Text, Text]]:
     return [{"title": TOPICS[q].title, "payload": f"/{q}"} for q in questions]
 
 
-def value_buttons(dimension: Text) -> List[Dict[Text, Text]]:
-    """One button per canonical value of an input, labelled in Chinese."""
-    values = load_policy().vocabulary[dimension].values()
+def value_buttons(dimension: Text, values: Sequence[Text], policy: Policy) -> List[Dict[Text, Text]]:
+    """One button per value of an input, labelled in Chinese."""
     return [
-        {"title": value.label, "payload": f'/inform_profile{{"{dimension}":"{value.id}"}}'}
+        {"title": policy.label(dimension, value), "payload": f'/inform_profile{{"{dimension}":"{value}"}}'}
         for value in values
     ]
 
 
-class ProfileSlots:
-    """Extraction and validation shared by the global slot mappings and the form.
+class Conversation:
+    """What the tracker says about the merchant, merged with their latest message."""
 
-    Extracts the question from the intent, the scene from a pasted error message and
-    shop type / account role from the page's message metadata; normalises every engine
-    input to its canonical id.
-    """
-
-    async def get_extraction_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        found: Dict[Text, Any] = {}
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent in TOPICS:
-            found[QUESTION] = intent
-        scenes = _entity_values(tracker, "scene")
-        if len(set(scenes)) > 1:
-            # "选品广场加到橱窗": the place named first is where the merchant works.
-            found["scene"] = scenes[0]
-        if intent == "report_error_message" and not scenes:
-            error = match_error(tracker.latest_message.get("text") or "")
-            if error:
-                found["scene"] = error.scene
+    def __init__(self, tracker: Tracker, policy: Policy) -> None:
+        self.tracker = tracker
+        self.policy = policy
+        self.understood = understand(tracker.latest_message, policy, tracker.get_slot(QUESTION))
+        known = {name: self._slot_values(name) for name in PROFILE}
         metadata = tracker.latest_message.get("metadata") or {}
-        for name in ("shop_type", "account_role"):
-            if tracker.get_slot(name) is None and metadata.get(name):
-                found[name] = metadata[name]
-        return [SlotSet(name, value) for name, value in found.items()]
+        for name in PAGE_INPUTS:
+            page_value = canonical(name, metadata.get(name)) if isinstance(metadata, dict) else None
+            if not known[name] and page_value:
+                known[name] = (page_value,)
+        ruled_out = tracker.get_slot(RULED_OUT) or {}
+        self.claimed, self.denied = profile(self.understood, known, ruled_out, policy)
+        self.known = known
 
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        events = []
-        for name, value in tracker.slots_to_validate().items():
-            if name in INPUTS and value is not None:
-                known = canonical(name, value)
-                if known is None and tracker.get_slot("requested_slot") == name:
-                    dispatcher.utter_message(response="utter_invalid_value", value=str(value))
-                value = known
-            events.append(SlotSet(name, value))
+    def _slot_values(self, name: Text) -> Tuple[Text, ...]:
+        value = self.tracker.get_slot(name)
+        values = value if isinstance(value, list) else [value] if value else []
+        return tuple(v for v in (canonical(name, x) for x in values) if v)
+
+    def reply(self, questions: Sequence[Text]) -> Reply:
+        product = self.understood.product_source or canonical("product_source", self.tracker.get_slot("product_source"))
+        return answer(questions, candidates(self.policy, self.claimed, self.denied), product, self.understood.errors)
+
+    def facts_events(self) -> List[EventType]:
+        """The profile slots and the ruled-out values, where this message changed them."""
+        events = [
+            SlotSet(name, list(self.claimed[name]) or None)
+            for name in PROFILE
+            if self.claimed[name] != self._slot_values(name)
+        ]
+        denied = {name: list(values) for name, values in self.denied.items() if values}
+        if denied != (self.tracker.get_slot(RULED_OUT) or {}):
+            events.append(SlotSet(RULED_OUT, denied or None))
         return events
 
 
-def _entity_values(tracker: Tracker, name: Text) -> List[Any]:
-    """Values of the latest message's entities of one type, in the order said."""
-    entities = tracker.latest_message.get("entities") or []
-    return [e.get("value") for e in sorted(entities, key=lambda e: e.get("start", 0)) if e.get("entity") == name]
-
-
-class ValidateSlotMappings(ProfileSlots, ValidationAction):
-    """Runs after every merchant message (action_validate_slot_mappings)."""
+class ActionAnswerMerchant(Action):
+    """Answers every question in the message for what is known of the merchant, asks
+    for the one input an answer still depends on, or offers the likely questions."""
 
     def name(self) -> Text:
-        return "action_validate_slot_mappings"
-
-
-class ValidateProfileForm(ProfileSlots, FormValidationAction):
-    """Asks only for what the current question needs and the slots lack."""
-
-    def name(self) -> Text:
-        return "validate_profile_form"
-
-    async def required_slots(
-        self,
-        domain_slots: List[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[Text]:
-        if tracker.get_slot(QUESTION) is None:
-            return []
-        return [name for name in reply_for(tracker).missing if name in domain_slots]
-
-
-class AskForInput(Action, ABC):
-    """Asks for one engine input, with a button for each of its values."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> Text:
-        """The input this action asks for."""
-
-    def name(self) -> Text:
-        return f"action_ask_{self.slot}"
+        return "action_answer_merchant"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(response=f"utter_ask_{self.slot}", buttons=value_buttons(self.slot))
-        return []
+        policy = load_policy()
+        conversation = Conversation(tracker, policy)
+        understood = conversation.understood
+        events = conversation.facts_events()
+        if not understood.questions:
+            return events + self._not_a_question(dispatcher, tracker, understood)
+        reply = conversation.reply(understood.questions)
+        if reply.text:
+            dispatcher.utter_message(text=reply.text, buttons=self._buttons(reply, understood))
+        if reply.ask:
+            possible = candidates(policy, conversation.claimed, conversation.denied)[reply.ask]
+            dispatcher.utter_message(response=f"utter_ask_{reply.ask}", buttons=value_buttons(reply.ask, possible, policy))
+        return events + [SlotSet(QUESTION, reply.pending or understood.questions[0]), SlotSet(ASKED_FOR, reply.ask)]
 
+    @staticmethod
+    def _buttons(reply: Reply, understood: Understanding) -> List[Dict[Text, Text]]:
+        """Details; the other likely questions when the intent was unsure or the
+        question lies beyond the rule; a human when the answer calls for one."""
+        buttons = [DETAILS_BUTTON]
+        suggests = any(TOPICS[q].suggests_topics for q in understood.questions)
+        if suggests or not understood.sure:
+            others = [q for q in understood.likely if q not in understood.questions and not TOPICS[q].suggests_topics]
+            buttons += topic_buttons(others[: 3 if suggests else 2])
+        return buttons + ([HUMAN_BUTTON] if reply.offer_human else [])
 
-class ActionAskShopType(AskForInput):
-    slot = "shop_type"
-
-
-class ActionAskAccountRole(AskForInput):
-    slot = "account_role"
-
-
-class ActionAskScene(AskForInput):
-    slot = "scene"
-
-
-class ActionAnswerQuestion(Action):
-    """The answer for this merchant: conclusion, why, since when, what to do, where."""
-
-    def name(self) -> Text:
-        return "action_answer_question"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    @staticmethod
+    def _not_a_question(
+        dispatcher: CollectingDispatcher, tracker: Tracker, understood: Understanding
     ) -> List[EventType]:
-        if tracker.get_slot(QUESTION) is None:
-            dispatcher.utter_message(response="utter_offer_topics", buttons=topic_buttons(list(MAIN_TOPICS)))
+        """Out of scope, not understood, or an answer the assistant could not read."""
+        asked_for = tracker.get_slot(ASKED_FOR)
+        if understood.intent == OUT_OF_SCOPE:
+            dispatcher.utter_message(response="utter_out_of_scope", buttons=topic_buttons(MAIN_TOPICS) + [HUMAN_BUTTON])
+        elif understood.intent == FALLBACK and asked_for in PROFILE:
+            policy = load_policy()
+            said = (tracker.latest_message.get("text") or "")[:20]
+            dispatcher.utter_message(response="utter_invalid_value", value=said)
+            dispatcher.utter_message(
+                response=f"utter_ask_{asked_for}", buttons=value_buttons(asked_for, policy.values(asked_for), policy)
+            )
             return []
-        reply = reply_for(tracker)
-        if reply.missing:
-            return [FollowupAction("profile_form")]
-        buttons = [DETAILS_BUTTON] + ([HUMAN_BUTTON] if reply.offer_human else [])
-        dispatcher.utter_message(text=reply.text, buttons=buttons)
-        return []
+        elif understood.intent == FALLBACK:
+            likely = list(understood.likely) or list(MAIN_TOPICS)
+            dispatcher.utter_message(response="utter_not_understood", buttons=topic_buttons(likely[:3]) + [HUMAN_BUTTON])
+        else:
+            dispatcher.utter_message(response="utter_offer_topics", buttons=topic_buttons(MAIN_TOPICS))
+        return [SlotSet(ASKED_FOR, None)]
 
 
 class ActionExplainDetails(Action):
@@ -195,40 +157,13 @@ class ActionExplainDetails(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        reply = reply_for(tracker)
-        if reply.missing:
-            return [FollowupAction("profile_form")]
-        dispatcher.utter_message(text=reply.details)
-        return []
-
-
-class ActionClarify(Action):
-    """On a low-confidence message: the likeliest questions as buttons, never a guess."""
-
-    def name(self) -> Text:
-        return "action_clarify"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        ranking = tracker.latest_message.get("intent_ranking") or []
-        likely = [i["name"] for i in ranking if i.get("name") in TOPICS][:3]
-        buttons = topic_buttons(likely or list(MAIN_TOPICS)) + [HUMAN_BUTTON]
-        dispatcher.utter_message(response="utter_not_understood", buttons=buttons)
-        return []
-
-
-class ActionOfferHelp(Action):
-    """Out of scope: what the assistant can help with, and a human."""
-
-    def name(self) -> Text:
-        return "action_offer_help"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        buttons = topic_buttons(list(MAIN_TOPICS)) + [HUMAN_BUTTON]
-        dispatcher.utter_message(response="utter_out_of_scope", buttons=buttons)
+        conversation = Conversation(tracker, load_policy())
+        question = tracker.get_slot(QUESTION)
+        reply = conversation.reply([question] if question in TOPICS else [])
+        if reply.details:
+            dispatcher.utter_message(text=reply.details)
+        else:
+            dispatcher.utter_message(response="utter_offer_topics", buttons=topic_buttons(MAIN_TOPICS))
         return []
 
 
@@ -242,17 +177,20 @@ class ActionHandOff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_hand_off")
-        return [SlotSet("handoff_summary", handoff_summary(tracker)), ConversationPaused()]
+        conversation = Conversation(tracker, load_policy())
+        summary = handoff_summary(tracker, conversation.claimed, conversation.policy)
+        return conversation.facts_events() + [SlotSet(HANDOFF_SUMMARY, summary), ConversationPaused()]
 
 
-def handoff_summary(tracker: Tracker) -> Text:
+def handoff_summary(tracker: Tracker, claimed: Mapping[Text, Sequence[Text]], policy: Policy) -> Text:
     """What the human agent needs: the question, the merchant's facts, the last answer."""
-    policy = load_policy()
     question = tracker.get_slot(QUESTION)
+    ranking = [i.get("name") for i in tracker.latest_message.get("intent_ranking") or []]
+    question = question if question in TOPICS else next((q for q in ranking if q in TOPICS), None)
     lines = [f"问题：{TOPICS[question].title if question else '未识别'}"]
-    for name in ("shop_type", "account_role", "scene"):
-        value = canonical(name, tracker.get_slot(name))
-        lines.append(f"{INPUT_LABELS[name]}：{policy.label(name, value) if value else '未知'}")
+    for name in PROFILE:
+        labels = "、".join(policy.label(name, value) for value in claimed.get(name) or ())
+        lines.append(f"{INPUT_LABELS[name]}：{labels or '未知'}")
     said = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
     answered = [e.get("text") for e in tracker.events if e.get("event") == "bot" and e.get("text")]
     lines.append(f"商家原话：{' / '.join(said[-3:]) or '无'}")

@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Mapping, Optional, Set, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Text, Tuple
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
@@ -35,9 +35,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.actions import DEFAULT_PRODUCT_SOURCE, HUMAN_BUTTON, MAIN_TOPICS, topic_buttons
-from actions.answers import INPUT_LABELS, TOPICS, Reply, answer
-from actions.policy import INPUTS, UnknownValueError, fold, load_policy, match_error, normalise
+from actions.actions import HUMAN_BUTTON, topic_buttons
+from actions.answers import INPUT_LABELS, MAIN_TOPICS, TOPICS, Reply, answer
+from actions.policy import UnknownValueError, candidates, fold, load_policy, normalise
+from actions.understanding import Understanding, profile, understand
 from channels.rest import MAX_SENDER_CHARACTERS, BadRequest, json_object, origin_refused
 
 logger = logging.getLogger(__name__)
@@ -306,51 +307,38 @@ async def suggest(request: Request) -> HTTPResponse:
     return _json(suggestion(parsed, question.profile))
 
 
-def suggestion(parsed: Mapping[Text, Any], profile: Mapping[Text, Optional[Text]]) -> Dict[Text, Any]:
-    """The console's answer for a parsed message: reply, clauses and alternatives."""
+def suggestion(parsed: Mapping[Text, Any], chosen: Mapping[Text, Optional[Text]]) -> Dict[Text, Any]:
+    """The console's answer for a parsed message: reply, clauses and alternatives, read
+    by the same understanding as the chat (actions.understanding)."""
     policy = load_policy()
     intent = parsed.get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-    facts = facts_from(parsed, profile)
-    reply, clauses = _reply_json(name, facts) if name in TOPICS else (_not_a_question(name), [])
+    understood = understand(parsed, policy)
+    known = {key: (value,) for key, value in ((k, _known(k, chosen.get(k))) for k in PROFILE_INPUTS) if value}
+    claimed, denied = profile(understood, known, {}, policy)
+    possible = candidates(policy, claimed, denied)
+    if understood.questions:
+        reply, clauses = _reply_json(understood.questions, possible, understood)
+    else:
+        reply, clauses = _not_a_question(name), []
     return {
         "intent": {"name": name, "confidence": round(confidence, 4), "title": _intent_title(name)},
         "facts": {
-            key: {"id": value, "label": policy.label(key, value), "input": INPUT_LABELS[key]}
-            for key, value in facts.items()
-            if value
+            key: {
+                "id": values[0],
+                "label": "、".join(policy.label(key, v) for v in values),
+                "input": INPUT_LABELS[key],
+            }
+            for key, values in claimed.items()
+            if values
         },
         "reply": reply,
         "clauses": clauses,
-        "alternatives": alternatives(parsed, facts),
+        "alternatives": alternatives(parsed, understood, possible),
     }
 
 
-def facts_from(
-    parsed: Mapping[Text, Any], profile: Mapping[Text, Optional[Text]]
-) -> Dict[Text, Optional[Text]]:
-    """The engine's inputs: the chosen profile, overridden by what the message says.
-
-    Unknown values are ignored. As in the chat, the scene named first wins, a pasted
-    error message names the scene, and products are others' unless said otherwise.
-    """
-    facts: Dict[Text, Optional[Text]] = {name: _known(name, profile.get(name)) for name in INPUTS}
-    entities = sorted(
-        (e for e in parsed.get("entities") or [] if isinstance(e, dict)), key=lambda e: e.get("start") or 0
-    )
-    for name in INPUTS:
-        said = [_known(name, e.get("value")) for e in entities if e.get("entity") == name]
-        said = [value for value in said if value]
-        if said:
-            facts[name] = said[0]
-    if facts["scene"] is None and (parsed.get("intent") or {}).get("name") == "report_error_message":
-        error = match_error(str(parsed.get("text") or ""))
-        facts["scene"] = error.scene if error else None
-    facts["product_source"] = facts["product_source"] or DEFAULT_PRODUCT_SOURCE
-    return facts
-
-
-def alternatives(parsed: Mapping[Text, Any], facts: Mapping[Text, Optional[Text]]) -> List[Dict[Text, Any]]:
+def alternatives(parsed: Mapping[Text, Any], understood: Understanding, possible: Any) -> List[Dict[Text, Any]]:
     """Other question types worth a look: when NLU fell back, or two came close."""
     top = (parsed.get("intent") or {}).get("name")
     ranking = [
@@ -359,16 +347,16 @@ def alternatives(parsed: Mapping[Text, Any], facts: Mapping[Text, Optional[Text]
         if isinstance(i, dict) and i.get("name") in TOPICS
     ]
     if top == FALLBACK_INTENT:
-        others = ranking
+        others = [pair for pair in ranking if pair[0] not in understood.questions]
     elif top in TOPICS and len(ranking) > 1 and ranking[0][1] - ranking[1][1] <= AMBIGUITY_MARGIN:
         others = [(name, confidence) for name, confidence in ranking if name != top]
     else:
         return []
-    return [_alternative(name, confidence, facts) for name, confidence in others[:MAX_ALTERNATIVES]]
+    return [_alternative(name, confidence, possible, understood) for name, confidence in others[:MAX_ALTERNATIVES]]
 
 
-def _alternative(question: Text, confidence: float, facts: Mapping[Text, Optional[Text]]) -> Dict[Text, Any]:
-    reply, clauses = _reply_json(question, facts)
+def _alternative(question: Text, confidence: float, possible: Any, understood: Understanding) -> Dict[Text, Any]:
+    reply, clauses = _reply_json([question], possible, understood)
     return {
         "intent": question,
         "title": TOPICS[question].title,
@@ -379,24 +367,22 @@ def _alternative(question: Text, confidence: float, facts: Mapping[Text, Optiona
 
 
 def _reply_json(
-    question: Text, facts: Mapping[Text, Optional[Text]]
+    questions: Sequence[Text], possible: Any, understood: Understanding
 ) -> Tuple[Dict[Text, Any], List[Dict[Text, Text]]]:
     """The reply as JSON, and the clauses it rests on with their quotes."""
-    reply: Reply = answer(question, facts)
-    if not reply.missing:
-        return {"text": reply.text, "details": reply.details, "missing": []}, _quotes(reply.clauses)
+    reply: Reply = answer(questions, possible, understood.product_source, understood.errors)
     policy = load_policy()
     missing = [
         {
-            "name": name,
-            "label": INPUT_LABELS[name],
-            "options": [value.label for value in policy.vocabulary[name].values()],
+            "name": reply.ask,
+            "label": INPUT_LABELS[reply.ask],
+            "options": [policy.label(reply.ask, value) for value in possible[reply.ask]],
         }
-        for name in reply.missing
-    ]
-    lines = [f"还需要先问商家：{'、'.join(item['label'] for item in missing)}。"]
-    lines += [f"· {item['label']}：{'、'.join(item['options'])}" for item in missing]
-    return {"text": "\n".join(lines), "details": "", "missing": missing}, []
+    ] if reply.ask else []
+    lines = [reply.text] if reply.text else []
+    if missing:
+        lines += [f"还需要先问商家：{missing[0]['label']}（{'、'.join(missing[0]['options'])}）。"]
+    return {"text": "\n".join(lines), "details": reply.details, "missing": missing}, _quotes(reply.clauses)
 
 
 def _quotes(clauses: Iterable[Text]) -> List[Dict[Text, Text]]:

@@ -4,12 +4,13 @@
 
 writes
     jieba/userdict.txt   every merchant-facing name, so JiebaTokenizer keeps it whole
-    spacy_zh/            blank zh pipeline (jieba segmenter) with an EntityRuler of every name
+    spacy_zh/            blank zh pipeline (character segmenter) with an EntityRuler of every name
     data/synonyms.yml    Rasa entity synonyms: every name -> its canonical id
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -18,18 +19,23 @@ from typing import Iterator, Tuple
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from actions.policy import INPUTS, load_policy, names  # noqa: E402
+from actions.policy.words import simplify  # noqa: E402
+
+_LATIN = re.compile(r"[A-Za-z]")
 
 # Frequent enough that jieba prefers the whole term over its pieces.
 _FREQUENCY = 200000
 
 
 def vocabulary() -> Iterator[Tuple[str, str, str]]:
-    """(dimension, name, canonical id) for every name a merchant may type."""
+    """(dimension, name, canonical id) for every Chinese name of the vocabulary, as the
+    NLU sees it: the first component (MerchantWords) already turned English names,
+    homophones and traditional characters into these."""
     policy = load_policy()
     for dimension in INPUTS:
         for name, value_id in names(dimension, policy):
-            if name != value_id:
-                yield dimension, name, value_id
+            if name != value_id and not _LATIN.search(name):
+                yield dimension, simplify(name), value_id
 
 
 def write_userdict(path: Path) -> None:
@@ -38,12 +44,16 @@ def write_userdict(path: Path) -> None:
     path.write_text("".join(f"{word} {_FREQUENCY} n\n" for word in words), encoding="utf-8")
 
 
-def write_spacy_pipeline(path: Path, userdict: Path) -> None:
-    import jieba
+def write_spacy_pipeline(path: Path) -> None:
+    """A blank zh pipeline segmenting by character, with an EntityRuler of every name.
+
+    Character tokens make a name match wherever it stands: with jieba, a pattern and a
+    text are only cut alike when jieba's global user dictionary was loaded before both,
+    which depends on the order in which Rasa loads its components.
+    """
     import spacy
 
-    jieba.load_userdict(str(userdict))
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "TEXT"})
     ruler.add_patterns(
         [{"label": dimension, "pattern": name, "id": value_id} for dimension, name, value_id in vocabulary()]
@@ -68,7 +78,7 @@ def main(target: str) -> None:
     root = Path(target)
     userdict = root / "jieba" / "userdict.txt"
     write_userdict(userdict)
-    write_spacy_pipeline(root / "spacy_zh", userdict)
+    write_spacy_pipeline(root / "spacy_zh")
     write_synonyms(root / "data" / "synonyms.yml")
     print(f"built NLU resources in {root}: {sum(1 for _ in vocabulary())} names")
 

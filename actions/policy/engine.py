@@ -1,15 +1,24 @@
-"""Applying the rule: facts about a merchant in, a Decision out. No I/O."""
+"""Applying the rule: facts about a merchant in, a Decision out. No I/O.
+
+`evaluate` decides for one profile. What a merchant has told may leave several profiles
+possible (an input not said yet, or only denied values); `assess` decides for each of
+them, and `splitting_input` names the one input whose value changes what an answer
+shows, so the assistant asks for that input only, and answers at once when none does.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Dict, Iterable, Mapping, Optional, Tuple
+from typing import Callable, Dict, Hashable, Iterable, Mapping, Optional, Sequence, Tuple
 
+from actions.policy.loader import load_policy
 from actions.policy.model import (
     INPUTS,
+    PROFILE,
     Coverage,
     ErrorMessage,
     Policy,
@@ -18,9 +27,9 @@ from actions.policy.model import (
     Status,
     Text,
     Timeline,
-    load_policy,
 )
-from actions.policy.vocabulary import fold, normalise
+from actions.policy.vocabulary import normalise
+from actions.policy.words import fold
 
 _ALLOWED_BY_STATUS = {
     Status.NOT_YET: True,
@@ -42,7 +51,7 @@ class Decision:
     as_of: dt.date
     allowed: Optional[bool] = None
     status: Optional[Status] = None
-    rule: Optional[str] = None
+    entry: Optional[Coverage] = None
     timeline: Optional[Timeline] = None
     stage: Optional[Stage] = None
     reason: Optional[str] = None
@@ -52,6 +61,16 @@ class Decision:
     notes: Tuple[Text, ...] = ()
     clauses: Tuple[str, ...] = ()
     missing: Tuple[str, ...] = ()
+
+    @property
+    def rule(self) -> Optional[str]:
+        """The id of the restriction or exemption applied."""
+        return self.entry.id if self.entry else None
+
+    @property
+    def exemption(self) -> Optional[str]:
+        """What an exemption that applies says, e.g. 「跨境店不受这条规则限制」."""
+        return self.entry.text if self.entry else None
 
 
 def evaluate(
@@ -87,12 +106,12 @@ def evaluate(
     if entry.status is not None:
         return Decision(
             facts=facts, as_of=as_of, allowed=True, status=entry.status,
-            rule=entry.id, clauses=entry.clauses,
+            entry=entry, clauses=entry.clauses,
         )
-    if facts["product_source"] == "own":
+    if facts["product_source"] in policy.unrestricted_products:
         return Decision(
             facts=facts, as_of=as_of, allowed=True, status=Status.NOT_AFFECTED,
-            rule=entry.id, path=place.path if place else (),
+            entry=entry, path=place.path if place else (),
             clauses=_merge(entry.clauses, place.clauses if place else ()),
         )
     return _restricted(facts, as_of, entry, place)
@@ -121,7 +140,7 @@ def _restricted(
         as_of=as_of,
         allowed=allowed,
         status=status,
-        rule=entry.id,
+        entry=entry,
         timeline=timeline,
         stage=stage,
         reason=place.reason.text if place else None,
@@ -140,6 +159,58 @@ def _restricted(
         ),
         missing=_unknown(facts, ("scene", "product_source")),
     )
+
+
+# Per profile input, the values the merchant may still have.
+Candidates = Mapping[str, Tuple[str, ...]]
+# One value per profile input, in PROFILE order.
+Profile = Tuple[str, ...]
+
+
+def candidates(
+    policy: Policy,
+    claimed: Mapping[str, Sequence[str]],
+    denied: Mapping[str, Sequence[str]],
+) -> Dict[str, Tuple[str, ...]]:
+    """The values each profile input may still have: those the merchant claimed, or
+    else every value they have not denied."""
+    found = {}
+    for name in PROFILE:
+        said = tuple(claimed.get(name) or ())
+        found[name] = said or tuple(v for v in policy.values(name) if v not in set(denied.get(name) or ()))
+        found[name] = found[name] or policy.values(name)
+    return found
+
+
+def assess(
+    possible: Candidates,
+    product_source: Optional[str] = None,
+    as_of: Optional[dt.date] = None,
+    policy: Optional[Policy] = None,
+) -> Dict[Profile, Decision]:
+    """The decision for every profile the candidates allow."""
+    policy = policy or load_policy()
+    source = product_source or policy.default_product_source
+    return {
+        profile: evaluate(*profile, product_source=source, as_of=as_of, policy=policy)
+        for profile in itertools.product(*(possible[name] for name in PROFILE))
+    }
+
+
+def splitting_input(decisions: Mapping[Profile, Decision], view: Callable[[Decision], Hashable]) -> Optional[str]:
+    """The first profile input (in the order the assistant asks) whose value changes the
+    `view` of the decisions while the others stay fixed; None when every decision
+    shows the same."""
+    if len({view(decision) for decision in decisions.values()}) <= 1:
+        return None
+    for position, name in enumerate(PROFILE):
+        shown: Dict[Profile, set] = {}
+        for profile, decision in decisions.items():
+            others = profile[:position] + profile[position + 1 :]
+            shown.setdefault(others, set()).add(view(decision))
+        if any(len(views) > 1 for views in shown.values()):
+            return name
+    return None
 
 
 def _own(entry: Coverage, clauses: Tuple[str, ...]) -> Tuple[str, ...]:
@@ -179,6 +250,16 @@ def match_error(text: str, policy: Optional[Policy] = None) -> Optional[ErrorMes
     )
     (best, error), runner_up = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
     return error if best >= 0.25 and best - runner_up >= 0.1 else None
+
+
+def match_errors(text: str, policy: Optional[Policy] = None) -> Tuple[ErrorMessage, ...]:
+    """Every platform error `text` quotes or names by one of its key phrases; the one
+    it quotes best first."""
+    policy = policy or load_policy()
+    said = _letters(text)
+    quoted = match_error(text, policy)
+    named = [e for e in policy.errors.values() if any(_letters(key) in said for key in e.keys)]
+    return tuple(dict.fromkeys([*([quoted] if quoted else []), *named]))
 
 
 def _letters(text: str) -> str:

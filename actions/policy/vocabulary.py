@@ -1,19 +1,19 @@
-"""Normalisation of what merchants type into the engine's canonical values.
+"""Single values, as merchants, pages and agents type them, to the engine's canonical ids.
 
 The same functions serve the engine, the NLU build (jieba dictionary, entity patterns,
-synonyms) and the actions (entities, buttons, page metadata).
+synonyms), the actions (buttons, page metadata) and the command line. A value is read
+like any merchant text (words.normalise_text), so 「授權號」, 「授全号」 and
+"authorized account" all name the authorized account.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 from typing import Dict, Iterator, Optional, Tuple
 
-from actions.policy.model import INPUTS, Policy, load_policy
-
-_SPACE = re.compile(r"\s+")
+from actions.policy.loader import load_policy
+from actions.policy.model import INPUTS, Policy
+from actions.policy.words import fold, normalise_text
 
 
 class UnknownValueError(ValueError):
@@ -23,14 +23,7 @@ class UnknownValueError(ValueError):
         self.dimension = dimension
         self.text = text
         self.allowed = allowed
-        super().__init__(
-            f"unknown {dimension} {text!r}; allowed: {', '.join(allowed)}"
-        )
-
-
-def fold(text: str) -> str:
-    """Fold width, case and white space, so 'ＯＫ 旗舰店 ' and 'ok旗舰店' compare equal."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+        super().__init__(f"unknown {dimension} {text!r}; allowed: {', '.join(allowed)}")
 
 
 def names(dimension: str, policy: Optional[Policy] = None) -> Iterator[Tuple[str, str]]:
@@ -45,12 +38,17 @@ def _index(dimension: str, policy: Policy) -> Dict[str, str]:
     return {fold(name): value_id for name, value_id in names(dimension, policy)}
 
 
+def _lookup(dimension: str, text: str, policy: Policy) -> Optional[str]:
+    index = _index(dimension, policy)
+    return index.get(fold(text)) or index.get(fold(normalise_text(text, policy)))
+
+
 def normalise(dimension: str, text: str, policy: Optional[Policy] = None) -> str:
     """The canonical id for `text` in `dimension`, or UnknownValueError."""
     policy = policy or load_policy()
     if dimension not in INPUTS:
         raise UnknownValueError("input", dimension, INPUTS)
-    value_id = _index(dimension, policy).get(fold(str(text)))
+    value_id = _lookup(dimension, str(text), policy)
     if value_id is None:
         allowed = tuple(value.label for value in policy.vocabulary[dimension].values())
         raise UnknownValueError(dimension, str(text), allowed)
@@ -61,10 +59,8 @@ def classify(text: str, policy: Optional[Policy] = None) -> Tuple[str, str]:
     """(dimension, canonical id) of a single name of any input, e.g. '授权帐号'."""
     policy = policy or load_policy()
     for dimension in INPUTS:
-        value_id = _index(dimension, policy).get(fold(text))
+        value_id = _lookup(dimension, text, policy)
         if value_id is not None:
             return dimension, value_id
-    allowed = tuple(
-        value.label for dimension in INPUTS for value in policy.vocabulary[dimension].values()
-    )
+    allowed = tuple(value.label for dimension in INPUTS for value in policy.vocabulary[dimension].values())
     raise UnknownValueError("value", text, allowed)

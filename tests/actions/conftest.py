@@ -7,11 +7,10 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-SLOTS = ("shop_type", "account_role", "scene", "product_source", "question", "handoff_summary", "requested_slot")
-DOMAIN = {
-    "slots": {name: {"type": "text", "mappings": [{"type": "custom"}]} for name in SLOTS},
-    "forms": {"profile_form": {"required_slots": ["shop_type", "account_role", "scene"]}},
-}
+SLOTS = (
+    "shop_type", "account_role", "scene", "product_source", "question", "asked_for", "ruled_out", "handoff_summary",
+)
+DOMAIN = {"slots": {name: {"type": "any", "mappings": [{"type": "custom"}]} for name in SLOTS}}
 
 
 def tracker(
@@ -22,28 +21,26 @@ def tracker(
     metadata: Optional[Dict[str, Any]] = None,
     ranking: Optional[List[Dict[str, Any]]] = None,
     events: Optional[List[Dict[str, Any]]] = None,
-    active_loop: Optional[str] = None,
-    candidates: Optional[Dict[str, Any]] = None,
+    confidence: float = 1.0,
 ) -> Tracker:
-    """A tracker whose latest message is `text`, with `slots` set before it and the
-    slot `candidates` Rasa extracted from it appended after it, as Rasa does."""
+    """A tracker whose latest message is `text`, with `slots` as Rasa leaves them after
+    extracting this message's entities."""
     latest = {
         "text": text,
-        "intent": {"name": intent, "confidence": 1.0},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
         "metadata": metadata or {},
-        "intent_ranking": ranking or [{"name": intent, "confidence": 1.0}],
+        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
     }
     history = list(events or []) + [{"event": "user", "text": text, "parse_data": latest}]
-    history += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
     return Tracker(
         sender_id="test",
-        slots={name: None for name in SLOTS} | dict(slots or {}) | dict(candidates or {}),
+        slots={name: None for name in SLOTS} | dict(slots or {}),
         latest_message=latest,
         events=history,
         paused=False,
         followup_action=None,
-        active_loop={"name": active_loop} if active_loop else {},
+        active_loop={},
         latest_action_name="action_listen",
     )
 
@@ -56,7 +53,12 @@ def run(action, tracker: Tracker):
 
 
 def slot_events(events) -> Dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot" and e["name"] != "requested_slot"}
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def entity(name: str, value: str, role: Optional[str] = None) -> Dict[str, Any]:
+    """An entity as components/merchant_facts.py leaves it."""
+    return {"entity": name, "value": value, "start": 0, "end": 0, **({"role": role} if role else {})}
 
 
 @pytest.fixture

@@ -27,9 +27,19 @@ def test_values_in_any_order_and_a_date():
     assert result.stdout.startswith("目前还能。")
 
 
-def test_says_what_is_still_missing():
-    result = cli("授权号")
-    assert "还需要：店铺类型、场景" in result.stdout
+def test_names_the_one_input_the_answer_still_depends_on():
+    result = cli("授权号")  # 跨境店's authorized accounts are exempt: the shop type splits
+    assert result.stdout.strip() == "还需要：店铺类型"
+
+
+def test_answers_for_every_scene_when_the_scene_does_not_matter():
+    result = cli("旗舰店", "官方号")
+    assert result.stdout.startswith("不能。您旗舰店的官方账号在直播间、橱窗、短视频都只能添加本店商品")
+
+
+def test_reads_values_as_merchants_type_them():
+    result = cli("個體店", "授全号", "櫥窗", "--date", "2024-02-01")
+    assert result.stdout.startswith("不能。您个体店的授权号在橱窗只能添加本店商品")
 
 
 def test_unknown_value_exits_2_with_the_allowed_values():

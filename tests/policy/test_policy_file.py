@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from actions.policy import PolicyError, load_policy, parse_policy
-from actions.policy.model import DEFAULT_POLICY_PATH
+from actions.policy.loader import DEFAULT_POLICY_PATH
 
 RAW = yaml.safe_load(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
 

@@ -316,7 +316,8 @@ def test_unknown_values_are_ignored_and_missing_inputs_are_named(client, agent, 
 
 def test_a_pasted_error_message_names_the_scene(client, agent, token):
     text = "累计添加联盟商品数已达上限,请添加您店铺的商品喔~"
-    body = suggest(client, agent, text, parse(text, "report_error_message", 0.99), shop_type="企业店", account_role="官方账号")
+    parsed = parse(text, "report_error_message", 0.99, entities=[("error", "live_limit")])
+    body = suggest(client, agent, text, parsed, shop_type="企业店", account_role="官方账号")
     assert body["facts"]["scene"]["id"] in {"live_before", "live_during"}
     assert body["reply"]["missing"] == []
 

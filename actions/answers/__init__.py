@@ -1,0 +1,125 @@
+"""Replies rendered from the policy engine's decisions: one composer per question.
+
+Pure Python, no Rasa import: the chat actions, the CLI and the agent console share it.
+Every fact in a reply comes from a Decision or the policy data, and every line carries
+the clauses it rests on; this package only phrases them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from actions.answers.pieces import Line, Situation, exempted, merge, verdict
+from actions.answers.topics import DEFAULT_QUESTION, MAIN_TOPICS, TOPICS, Topic
+from actions.policy import Candidates, Decision, Policy, assess, load_policy, splitting_input
+from actions.policy.engine import Profile
+from actions.policy.model import ErrorMessage
+
+__all__ = ["DEFAULT_QUESTION", "INPUT_LABELS", "MAIN_TOPICS", "TOPICS", "Reply", "Topic", "answer", "explain"]
+
+# The engine's inputs as merchants and agents read them.
+INPUT_LABELS = {"shop_type": "店铺类型", "account_role": "账号身份", "scene": "场景", "product_source": "商品来源"}
+SOURCE_CLAUSES_SHOWN = 4
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A chat reply: a short bubble, the full explanation and what it rests on; or,
+    when the answer to the main question (`pending`) depends on an input, that input
+    (`ask`) and no text."""
+
+    text: str
+    details: str
+    clauses: Tuple[str, ...]
+    ask: Optional[str] = None
+    pending: Optional[str] = None
+    offer_human: bool = False
+
+
+def answer(
+    questions: Sequence[str],
+    possible: Candidates,
+    product_source: Optional[str] = None,
+    errors: Sequence[ErrorMessage] = (),
+    as_of: Optional[dt.date] = None,
+    policy: Optional[Policy] = None,
+) -> Reply:
+    """Answer each of `questions` (intent names, see TOPICS, the main one first) for a
+    merchant who may have any of the `possible` profiles.
+
+    Only the main question may ask for an input its answer depends on; a further
+    question whose answer would need one is left out. What the main question takes
+    for granted holds for the others (a creator asking how to go on selling has a bound
+    account). An exemption that settles everything for this merchant comes first.
+    """
+    policy = policy or load_policy()
+    about = {
+        products: assess(possible, product_source if products else None, as_of, policy) for products in (False, True)
+    }
+    lines: List[Line] = []
+    situations: List[Situation] = []
+    offer_human = False
+    asked = list(dict.fromkeys(questions or (DEFAULT_QUESTION,)))
+    presumes = TOPICS[asked[0]].presumes
+    for position, question in enumerate(asked):
+        topic = TOPICS[question]
+        decisions = _presumed(topic.presumes, _presumed(presumes, about[topic.about_products]))
+        split = splitting_input(decisions, lambda d: topic.view(d, policy)) if topic.view else None
+        if split and position == 0:
+            return Reply("", "", (), ask=split, pending=question)
+        if split:
+            continue
+        situation = Situation(policy, tuple(decisions.values()), possible, tuple(errors))
+        situations.append(situation)
+        lines += [*exempted(situation), *topic.compose(situation)]
+        offer_human = offer_human or topic.offer_human(situation)
+    lines = _once(lines)
+    clauses = merge(*(line.clauses for line in lines))
+    return Reply(
+        text="\n".join([*(line.text for line in lines), _source_line(clauses)]),
+        details=explain(situations, lines),
+        clauses=clauses,
+        offer_human=offer_human,
+    )
+
+
+def explain(situations: Iterable[Situation], lead: Iterable[Line] = ()) -> str:
+    """The full explanation: the answer, every fact of the decisions, the source quoted."""
+    situations = list(situations)
+    lines = list(lead)
+    for line in (line for s in situations for line in verdict(s, full=True)):
+        same = [i for i, said in enumerate(lines) if line.kind and said.kind == line.kind]
+        if same:
+            lines[same[0]] = line
+        else:
+            lines.append(line)
+    said = "\n".join(line.text for line in lines)
+    notes = [note for s in situations for d in s.decisions for note in d.notes]
+    lines += [Line(f"说明：{n.text}", n.clauses) for n in dict.fromkeys(notes) if n.text not in said]
+    texts = list(dict.fromkeys(line.text for line in lines))
+    clauses = merge(*(line.clauses for line in lines))
+    if clauses and situations:
+        quotes = situations[0].policy.clauses
+        texts += ["原文依据：", *(f"· {clause}：{quotes[clause]}" for clause in clauses)]
+    return "\n".join(texts)
+
+
+def _presumed(presumes: Callable[[Decision], bool], decisions: Dict[Profile, Decision]) -> Dict[Profile, Decision]:
+    """The decisions a question takes for granted (all of them if it excludes every one)."""
+    kept = {profile: d for profile, d in decisions.items() if presumes(d)}
+    return kept or decisions
+
+
+def _once(lines: Iterable[Line]) -> List[Line]:
+    """Each line once: the first of those that say the same thing (same kind or text)."""
+    kept: Dict[str, Line] = {}
+    for line in lines:
+        kept.setdefault(line.kind or line.text, line)
+    return list(kept.values())
+
+
+def _source_line(clauses: Tuple[str, ...]) -> str:
+    shown = "、".join(clauses[:SOURCE_CLAUSES_SHOWN])
+    return f"依据：平台说明 {shown}{' 等' if len(clauses) > SOURCE_CLAUSES_SHOWN else ''}"

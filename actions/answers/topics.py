@@ -1,0 +1,182 @@
+"""The questions merchants ask: for each, what its answer shows and how it is composed.
+
+A topic's `view` is what of a decision its answer shows; the engine asks for an input
+only when its value changes that view (engine.splitting_input). A topic whose view is
+constant never asks. `presumes` keeps the decisions the question takes for granted:
+a pasted rule error happens only to restricted accounts; a creator whose shop receives
+their money has an account bound to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, Hashable, Optional, Tuple
+
+from actions.answers.pieces import (
+    Line,
+    Lines,
+    Situation,
+    conclusion,
+    error_line,
+    fix_text,
+    merge,
+    paths,
+    status_words,
+    subject,
+    tailored,
+    timeline,
+    verdict,
+)
+from actions.policy import Decision, Policy, Status
+
+View = Callable[[Decision, Policy], Hashable]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A kind of question: its button title, its composer, what of a decision its
+    answer shows (None: it needs to know nothing of the merchant), what it takes for
+    granted, whether it is about whose products (本店/联盟) and what it offers after."""
+
+    title: str
+    compose: Callable[[Situation], Lines]
+    view: Optional[View] = None
+    presumes: Callable[[Decision], bool] = lambda decision: True
+    about_products: bool = False
+    offer_human: Callable[[Situation], bool] = lambda situation: False
+    suggests_topics: bool = False
+
+
+def verdict_view(decision: Decision, policy: Policy) -> Hashable:
+    """能/不能, how far the restriction has come, and the fixes every such merchant gets.
+    Where it is done and the dates in detail follow the scene and the rule, and are
+    shown for all of them; every 能 is the same answer (not restricted)."""
+    if decision.allowed is True:
+        return True
+    firm = tuple(fix.id for fix in decision.fixes if not fix.when)
+    return decision.allowed, decision.status, firm
+
+
+def dates_view(decision: Decision, policy: Policy) -> Hashable:
+    return decision.status, decision.exemption, decision.timeline.id if decision.timeline else None
+
+
+def creator_view(decision: Decision, policy: Policy) -> Hashable:
+    return decision.exemption, tuple(_closing(decision, policy))
+
+
+def _closing(decision: Decision, policy: Policy) -> Tuple[str, ...]:
+    """Fixes the source offers a creator of this shop type (关店 for 个体店/企业店)."""
+    shop = decision.facts["shop_type"]
+    return tuple(f.id for f in policy.fixes.values() if f.when and shop in f.shop_types)
+
+
+def _restricted(decision: Decision) -> bool:
+    return decision.allowed is not True
+
+
+def _bound(decision: Decision) -> bool:
+    return decision.status is not Status.NOT_AFFECTED or decision.exemption is None
+
+
+def _when(s: Situation) -> Lines:
+    line = timeline(s, full=True)
+    if line is None:
+        return tailored(s) or (conclusion(s),)
+    now = Line(f"{subject(s)}的限制{status_words(s)}。", line.clauses)
+    if s.decision.timeline and len(s.decision.timeline.stages) == 1:
+        return (now,)
+    return (now, Line(line.text.replace("生效时间：", "时间安排：", 1), line.clauses))
+
+
+def _who(s: Situation) -> Lines:
+    note = s.policy.quoted.who_is_affected
+    return (Line(note.text + "。", note.clauses), *tailored(s))
+
+
+def _quota(s: Situation) -> Lines:
+    note = s.policy.quoted.not_a_quota
+    return (Line(note.text + "。", note.clauses), *tailored(s))
+
+
+def _where(s: Situation) -> Lines:
+    return (*paths(s), *tailored(s))
+
+
+def _error_location(s: Situation) -> Lines:
+    errors = s.errors or tuple(s.policy.errors.values())
+    lines = [Line(f"「{e.text}」出现在{e.where}。", e.clauses) for e in errors]
+    fix = s.policy.quoted.add_own_products
+    return (*lines, *tailored(s), Line(f"建议：{fix.text}。", fix.clauses))
+
+
+def _others(s: Situation) -> Lines:
+    note = s.policy.quoted.gradual_rollout
+    return (Line(note.text + "。", note.clauses), *tailored(s))
+
+
+def _no_sync(s: Situation) -> Lines:
+    note, fix = s.policy.quoted.no_showcase_sync, s.policy.quoted.add_own_products
+    scene = next(scene for scene in s.policy.scenes.values() if note in scene.notes)
+    return (
+        Line(note.text + "。", note.clauses),
+        Line(f"原因：{scene.reason.text}，官方账号和授权号不能把非本店商品添加到{scene.place}。", scene.reason.clauses),
+        Line(f"建议：{fix.text}。", fix.clauses),
+    )
+
+
+def _creator(s: Situation) -> Lines:
+    if s.decision.exemption:
+        return (conclusion(s),)
+    closing = _closing(s.decision, s.policy)
+    if closing:
+        fixes = [s.policy.fixes[f] for f in closing]
+        return tuple(Line(f"{fix_text(fix)}。", fix.clauses, f"fix:{fix.id}") for fix in fixes)
+    silent = s.policy.quoted.source_silent
+    return (*tailored(s), Line(silent.text + "，建议您联系人工客服确认。", silent.clauses))
+
+
+def _reason(s: Situation) -> Lines:
+    reasons = s.policy.reasons.values()
+    text = "；".join(r.text for r in reasons)
+    return (Line(f"平台的说明是：{text}。", merge(*(r.clauses for r in reasons))), *tailored(s))
+
+
+def _beyond(s: Situation) -> Lines:
+    note = s.policy.quoted.beyond_source
+    return (Line(note.text + "。下面是这条规则里和您的问题最接近的内容，也可以转人工客服确认：", note.clauses),)
+
+
+def _verdict(s: Situation) -> Lines:
+    return verdict(s)
+
+
+def _pasted(s: Situation) -> Lines:
+    return verdict(s) or tuple(error_line(e) for e in s.errors)
+
+
+TOPICS: Dict[str, Topic] = {
+    "ask_why_cannot_add": Topic("为什么加不了非本店商品", _verdict, verdict_view, about_products=True),
+    "report_error_message": Topic(
+        "加商品被拦或报错怎么办", _pasted, verdict_view, presumes=_restricted, about_products=True
+    ),
+    "ask_when_effective": Topic("规则什么时候生效", _when, dates_view),
+    "ask_keep_selling_as_creator": Topic(
+        "店铺只为收款，怎样继续带货",
+        _creator,
+        creator_view,
+        presumes=_bound,
+        offer_human=lambda s: not s.decision.exemption and not _closing(s.decision, s.policy),
+    ),
+    "ask_who_is_affected": Topic("哪些商家和账号受影响", _who),
+    "ask_limit_quota": Topic("能添加多少联盟商品", _quota),
+    "ask_where_to_operate": Topic("在后台哪里操作", _where, about_products=True),
+    "ask_error_location": Topic("报错提示出现在哪里", _error_location),
+    "ask_why_others_still_sell": Topic("为什么别人还能带别家的货", _others),
+    "ask_why_live_products_not_in_showcase": Topic("直播过的商品为什么不在橱窗列表", _no_sync),
+    "ask_rule_reason": Topic("为什么会有这条规则", _reason),
+    "ask_beyond_source": Topic("规则说明以外的问题", _beyond, offer_human=lambda s: True, suggests_topics=True),
+}
+DEFAULT_QUESTION = "ask_why_cannot_add"
+# The questions offered when the assistant cannot help with what was asked.
+MAIN_TOPICS = ("ask_why_cannot_add", "ask_when_effective", "ask_who_is_affected", "ask_where_to_operate")

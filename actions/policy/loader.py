@@ -1,0 +1,337 @@
+"""Loading and validating the policy file; every error names the entry it is about."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar
+
+import yaml
+
+from actions.policy.model import (
+    INPUTS,
+    Coverage,
+    ErrorMessage,
+    Policy,
+    PolicyError,
+    Quoted,
+    Scene,
+    Stage,
+    Status,
+    Text,
+    Timeline,
+    Value,
+    compile_pattern,
+)
+
+DEFAULT_POLICY_PATH = Path(__file__).with_name("policy.yml")
+SECTIONS = (
+    "version", "clauses", "vocabulary", "products", "timelines", "restrictions", "exemptions",
+    "scenes", "errors", "reasons", "rule_reason", "fixes", "notes",
+)
+Vocabulary = Mapping[str, Mapping[str, Value]]
+Item = TypeVar("Item")
+
+
+@lru_cache(maxsize=None)
+def load_policy(path: Path = DEFAULT_POLICY_PATH) -> Policy:
+    """Read and validate the policy file (cached per path)."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise PolicyError(f"{path}: not valid YAML: {error}") from error
+    return parse_policy(raw)
+
+
+def parse_policy(raw: Any) -> Policy:
+    """Build a Policy from the file's parsed YAML, or raise PolicyError."""
+    top = _fields(raw, "policy file", required=SECTIONS)
+    if top["version"] != 1:
+        raise PolicyError(f"policy file: unsupported version {top['version']!r}")
+    clauses = _mapping(top["clauses"], "clauses")
+    for clause_id, quote in clauses.items():
+        if not isinstance(quote, str) or not quote.strip():
+            raise PolicyError(f"clause {clause_id}: the quote must be non-empty text")
+    vocabulary = _vocabulary(top["vocabulary"])
+    refs = _References(clauses, vocabulary)
+    notes = {key: refs.text(key, entry, "note") for key, entry in _items(top, "notes")}
+    fixes = {
+        key: refs.text(key, entry, "fix", optional=("when", "shop_types"))
+        for key, entry in _items(top, "fixes")
+    }
+    reasons = {key: refs.text(key, entry, "reason") for key, entry in _items(top, "reasons")}
+    timelines = {key: _timeline(key, entry, refs, notes) for key, entry in _items(top, "timelines")}
+    errors = {key: _error(key, entry, refs, vocabulary) for key, entry in _items(top, "errors")}
+    scenes = {
+        key: _scene(key, entry, refs, errors, reasons, notes) for key, entry in _items(top, "scenes")
+    }
+    _same_keys(scenes, vocabulary["scene"], "scenes", "scene vocabulary")
+    coverage = tuple(
+        _coverage(entry, kind, refs, vocabulary, timelines, fixes, notes)
+        for kind in ("restrictions", "exemptions")
+        for entry in _list(top[kind], kind)
+    )
+    _check_coverage(coverage, vocabulary)
+    products = _fields(top["products"], "products", required=("default", "unrestricted"))
+    return Policy(
+        clauses=clauses,
+        vocabulary=vocabulary,
+        default_product_source=_lookup(vocabulary["product_source"], products["default"], "products", "value").id,
+        unrestricted_products=frozenset(_values(products["unrestricted"], vocabulary["product_source"], "products")),
+        timelines=timelines,
+        coverage=coverage,
+        scenes=scenes,
+        errors=errors,
+        reasons=reasons,
+        rule_reason=_lookup(reasons, top["rule_reason"], "rule_reason", "reason"),
+        fixes=fixes,
+        notes=notes,
+        quoted=_quoted({"notes": notes, "fixes": fixes}),
+    )
+
+
+class _References:
+    """Resolves and checks clause ids and vocabulary values."""
+
+    def __init__(self, clauses: Mapping[str, str], vocabulary: Vocabulary) -> None:
+        self._known = clauses
+        self._vocabulary = vocabulary
+
+    def clauses(self, value: Any, owner: str) -> Tuple[str, ...]:
+        ids = tuple(_list(value, f"{owner}: clauses"))
+        if not ids:
+            raise PolicyError(f"{owner}: lists no source clause")
+        unknown = [clause for clause in ids if clause not in self._known]
+        if unknown:
+            raise PolicyError(f"{owner}: unknown clause id(s) {', '.join(map(str, unknown))}")
+        return ids
+
+    def text(self, key: str, entry: Any, kind: str, optional: Tuple[str, ...] = ()) -> Text:
+        owner = f"{kind} {key}"
+        fields_ = _fields(entry, owner, required=("text", "clauses"), optional=optional)
+        return Text(
+            id=key,
+            text=_string(fields_["text"], owner),
+            clauses=self.clauses(fields_["clauses"], owner),
+            when=fields_.get("when"),
+            shop_types=_values(fields_.get("shop_types", []), self._vocabulary["shop_type"], owner),
+        )
+
+
+def _vocabulary(raw: Any) -> Dict[str, Dict[str, Value]]:
+    vocabulary = _mapping(raw, "vocabulary")
+    _same_keys(vocabulary, dict.fromkeys(INPUTS), "vocabulary", "the engine's inputs")
+    seen: Dict[str, str] = {}
+    result: Dict[str, Dict[str, Value]] = {}
+    for dimension in INPUTS:
+        result[dimension] = {}
+        for value_id, entry in _mapping(vocabulary[dimension], dimension).items():
+            owner = f"vocabulary {dimension}.{value_id}"
+            fields_ = _fields(entry, owner, required=("label", "aliases"), optional=("patterns",))
+            value = Value(
+                id=value_id,
+                label=_string(fields_["label"], owner),
+                aliases=tuple(_string(alias, owner) for alias in _list(fields_["aliases"], owner)),
+                patterns=tuple(
+                    compile_pattern(_string(p, owner), owner) for p in _list(fields_.get("patterns", []), owner)
+                ),
+            )
+            for name in (value.label, *value.aliases):
+                key = name.casefold()
+                if key in seen and seen[key] != owner:
+                    raise PolicyError(f"{owner}: alias {name!r} is already used by {seen[key]}")
+                seen[key] = owner
+            result[dimension][value_id] = value
+    return result
+
+
+def _timeline(key: str, entry: Any, refs: _References, notes: Mapping[str, Text]) -> Timeline:
+    owner = f"timeline {key}"
+    fields_ = _fields(entry, owner, required=("clauses", "stages"), optional=("note",))
+    stages = [_stage(f"{owner} stage {index}", raw, refs, notes) for index, raw in enumerate(_list(fields_["stages"], owner), 1)]
+    if not stages:
+        raise PolicyError(f"{owner}: has no stages")
+    for earlier, later in zip(stages, stages[1:]):
+        if later.start is None or (earlier.start is not None and later.start <= earlier.start):
+            raise PolicyError(f"{owner}: stage {later.label!r} must start after stage {earlier.label!r}")
+    return Timeline(
+        id=key,
+        stages=tuple(stages),
+        clauses=refs.clauses(fields_["clauses"], owner),
+        note=_optional(notes, fields_, "note", owner),
+    )
+
+
+def _stage(owner: str, raw: Any, refs: _References, notes: Mapping[str, Text]) -> Stage:
+    stage = _fields(raw, owner, required=("status", "from", "label", "clauses"), optional=("note",))
+    return Stage(
+        status=_enum(Status, stage["status"], owner),
+        start=_date(stage["from"], owner),
+        label=_string(stage["label"], owner),
+        clauses=refs.clauses(stage["clauses"], owner),
+        note=_optional(notes, stage, "note", owner),
+    )
+
+
+def _error(key: str, entry: Any, refs: _References, vocabulary: Vocabulary) -> ErrorMessage:
+    owner = f"error {key}"
+    fields_ = _fields(entry, owner, required=("text", "where", "scene", "clauses"), optional=("keys",))
+    return ErrorMessage(
+        id=key,
+        text=_string(fields_["text"], owner),
+        keys=tuple(_string(k, owner) for k in _list(fields_.get("keys", []), owner)),
+        where=_string(fields_["where"], owner),
+        scene=_lookup(vocabulary["scene"], fields_["scene"], owner, "scene").id,
+        clauses=refs.clauses(fields_["clauses"], owner),
+    )
+
+
+def _scene(
+    key: str,
+    entry: Any,
+    refs: _References,
+    errors: Mapping[str, ErrorMessage],
+    reasons: Mapping[str, Text],
+    notes: Mapping[str, Text],
+) -> Scene:
+    owner = f"scene {key}"
+    fields_ = _fields(
+        entry, owner, required=("place", "path", "error", "reason", "clauses"), optional=("notes",)
+    )
+    return Scene(
+        id=key,
+        place=_string(fields_["place"], owner),
+        path=tuple(_string(step, owner) for step in _list(fields_["path"], owner)),
+        error=_lookup(errors, fields_["error"], owner, "error"),
+        reason=_lookup(reasons, fields_["reason"], owner, "reason"),
+        clauses=refs.clauses(fields_["clauses"], owner),
+        notes=_lookups(notes, fields_.get("notes", []), owner, "note"),
+    )
+
+
+def _coverage(
+    entry: Any,
+    kind: str,
+    refs: _References,
+    vocabulary: Vocabulary,
+    timelines: Mapping[str, Timeline],
+    fixes: Mapping[str, Text],
+    notes: Mapping[str, Text],
+) -> Coverage:
+    restriction = kind == "restrictions"
+    owner = f"{kind[:-1]} {_mapping(entry, kind).get('id', '(no id)')}"
+    base = ("id", "shop_types", "roles", "clauses")
+    own = ("timeline", "fixes") if restriction else ("status", "text")
+    fields_ = _fields(entry, owner, required=base + own, optional=("notes",))
+    return Coverage(
+        id=_string(fields_["id"], owner),
+        shop_types=_values(fields_["shop_types"], vocabulary["shop_type"], owner),
+        roles=_values(fields_["roles"], vocabulary["account_role"], owner),
+        clauses=refs.clauses(fields_["clauses"], owner),
+        timeline=_lookup(timelines, fields_["timeline"], owner, "timeline") if restriction else None,
+        status=None if restriction else _enum(Status, fields_["status"], owner),
+        text=None if restriction else _string(fields_["text"], owner),
+        fixes=_lookups(fixes, fields_.get("fixes", []), owner, "fix"),
+        notes=_lookups(notes, fields_.get("notes", []), owner, "note"),
+    )
+
+
+def _check_coverage(coverage: Iterable[Coverage], vocabulary: Vocabulary) -> None:
+    """Every (shop type, role) pair is covered by exactly one entry."""
+    owners: Dict[Tuple[str, str], str] = {}
+    for entry in coverage:
+        for pair in itertools.product(entry.shop_types, entry.roles):
+            if pair in owners:
+                raise PolicyError(
+                    f"{owners[pair]} and {entry.id} both cover shop type {pair[0]} with role {pair[1]}"
+                )
+            owners[pair] = entry.id
+    for pair in itertools.product(vocabulary["shop_type"], vocabulary["account_role"]):
+        if pair not in owners:
+            raise PolicyError(f"no restriction or exemption covers shop type {pair[0]} with role {pair[1]}")
+
+
+def _quoted(sections: Mapping[str, Mapping[str, Text]]) -> Quoted:
+    """The texts the answers quote by name (model.Quoted), each from its section."""
+    found = {}
+    for declared in fields(Quoted):
+        section = declared.metadata["section"]
+        if declared.name not in sections[section]:
+            raise PolicyError(f"{section}: missing {declared.name}, which the answers quote")
+        found[declared.name] = sections[section][declared.name]
+    return Quoted(**found)
+
+
+def _fields(
+    entry: Any, owner: str, required: Tuple[str, ...], optional: Tuple[str, ...] = ()
+) -> Dict[str, Any]:
+    fields_ = _mapping(entry, owner)
+    unknown = sorted(set(fields_) - set(required) - set(optional))
+    if unknown:
+        raise PolicyError(f"{owner}: unknown key(s) {', '.join(map(str, unknown))}")
+    absent = [key for key in required if key not in fields_]
+    if absent:
+        raise PolicyError(f"{owner}: missing key(s) {', '.join(absent)}")
+    return fields_
+
+
+def _items(top: Mapping[str, Any], section: str) -> Iterable[Tuple[str, Any]]:
+    return _mapping(top[section], section).items()
+
+
+def _mapping(value: Any, owner: str) -> Dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PolicyError(f"{owner}: expected a mapping, got {type(value).__name__}")
+    return {str(key): item for key, item in value.items()}
+
+
+def _list(value: Any, owner: str) -> List[Any]:
+    if not isinstance(value, list):
+        raise PolicyError(f"{owner}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def _string(value: Any, owner: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise PolicyError(f"{owner}: expected non-empty text, got {value!r}")
+    return value
+
+
+def _date(value: Any, owner: str) -> Optional[dt.date]:
+    if value is None or isinstance(value, dt.date):
+        return value
+    raise PolicyError(f"{owner}: 'from' must be a date (YYYY-MM-DD) or null, got {value!r}")
+
+
+def _enum(enum: Type[Status], value: Any, owner: str) -> Status:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise PolicyError(f"{owner}: unknown status {value!r} (allowed: {allowed})") from None
+
+
+def _lookup(table: Mapping[str, Item], key: Any, owner: str, kind: str) -> Item:
+    if key not in table:
+        raise PolicyError(f"{owner}: unknown {kind} {key!r} (known: {', '.join(table)})")
+    return table[key]
+
+
+def _optional(table: Mapping[str, Item], fields_: Mapping[str, Any], key: str, owner: str) -> Optional[Item]:
+    return _lookup(table, fields_[key], owner, key) if key in fields_ else None
+
+
+def _lookups(table: Mapping[str, Item], keys: Any, owner: str, kind: str) -> Tuple[Item, ...]:
+    return tuple(_lookup(table, key, owner, kind) for key in _list(keys, owner))
+
+
+def _values(keys: Any, values: Mapping[str, Value], owner: str) -> Tuple[str, ...]:
+    return tuple(_lookup(values, key, owner, "value").id for key in _list(keys, owner))
+
+
+def _same_keys(actual: Mapping[str, Any], expected: Mapping[str, Any], what: str, against: str) -> None:
+    if set(actual) != set(expected):
+        raise PolicyError(f"{what}: keys {sorted(actual)} do not match {against} {sorted(expected)}")

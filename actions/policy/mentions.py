@@ -1,0 +1,155 @@
+"""What a merchant's message says about them: the values it names, denies or corrects.
+
+`read_mentions` takes the names the NLU found in a normalised text (words.py), adds the
+vocabulary's descriptive patterns (「授权给主播的号」), and decides for each value whether
+the merchant claims it:
+
+- a value under 不是/没/非/并非 … in the same clause is denied (「不是跨境店」);
+- after a correction (不对, 应该是, 其实是 …) the value named after it wins;
+- of the shop types or roles a message names, those in the sentence that asks the
+  question are the merchant's (a story may name others: 「群里说旗舰店早就限制了」);
+- a merchant who says they have no shop is describing themselves: the roles they name
+  beside it are the rule's (「我没开店，官方号是不是只能卖本店商品」);
+- 「只能卖本店商品」 restates the restriction, so it does not ask about own products;
+  a message naming both own and others' products asks about the others'.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable, List, Sequence, Tuple
+
+from actions.policy.model import Policy, Status
+
+_CLAUSE_END = re.compile(r"[，。,.;；!！?？\n]")
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_ASKING = re.compile(
+    r"[吗呢？?]|怎么|为什么|为啥|咋|如何|能不能|可不可以|可以不|行不行|能否|是否|是不是|有没有|"
+    r"多少|几|哪|什么|啥|请问|求助|办法"
+)
+_DENIED = re.compile(
+    r"(?<!是)(不是|并不是|并非|不属于|不算|而非|非|没有|没|未|不在|不用|不)"
+    r"(在|用|是|做|开|属于)?(店铺|店|我们|咱们|我|自己)?(的|个|一个)?$"
+)
+_CORRECTION = re.compile(r"不对|错了|说错|搞错|更正|纠正|改一下|改成|应该是|其实是|准确(地)?说")
+_RESTATED = re.compile(r"(只|仅)(能|可以|让|允许|许|有)?(添加|加|卖|带|上|挂|放|销售|售卖)?(的)?$")
+# Inputs a merchant has one value of: a later correction replaces an earlier value.
+_SINGLE = ("shop_type", "account_role")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A value of an input named in a text at [start, end); `denied` when the merchant
+    says it is not theirs."""
+
+    dimension: str
+    value: str
+    start: int
+    end: int
+    denied: bool = False
+
+
+def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[Mention]:
+    """The mentions of `text`: `found` plus the patterns, each judged claimed or denied,
+    in the order said; superseded and restating mentions are left out."""
+    mentions = sorted([*found, *_patterns(text, found, policy)], key=lambda m: m.start)
+    mentions = [replace(m, denied=_is_denied(text, m)) for m in mentions]
+    mentions = _asked_about(_corrected(text, mentions), asking_sentence(text))
+    return _products(text, _self_described(mentions, policy), policy)
+
+
+def asking_sentence(text: str) -> Tuple[int, int]:
+    """Where in `text` the last sentence that asks something is: the question of a long
+    message, after its story (the whole text when no sentence asks)."""
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+    asking = [span for span in sentences if _ASKING.search(text[span[0] : span[1]])]
+    return asking[-1] if asking else (0, len(text))
+
+
+def claimed(mentions: Iterable[Mention], dimension: str) -> List[str]:
+    """The values of one input the merchant claims, in the order said, once each."""
+    return list(dict.fromkeys(m.value for m in mentions if m.dimension == dimension and not m.denied))
+
+
+def denied(mentions: Iterable[Mention], dimension: str) -> List[str]:
+    """The values of one input the merchant says are not theirs."""
+    return list(dict.fromkeys(m.value for m in mentions if m.dimension == dimension and m.denied))
+
+
+def _patterns(text: str, found: Sequence[Mention], policy: Policy) -> List[Mention]:
+    """Descriptions the vocabulary's patterns match, where no name of the same input was found."""
+    added: List[Mention] = []
+    for dimension, values in policy.vocabulary.items():
+        for value in values.values():
+            for pattern in value.patterns:
+                for match in pattern.finditer(text):
+                    mention = Mention(dimension, value.id, match.start(), match.end())
+                    if not any(_overlap(mention, other) for other in [*found, *added] if other.dimension == dimension):
+                        added.append(mention)
+    return added
+
+
+def _overlap(one: Mention, other: Mention) -> bool:
+    return one.start < other.end and other.start < one.end
+
+
+def _clause_before(text: str, mention: Mention) -> str:
+    before = text[: mention.start]
+    ends = [m.end() for m in _CLAUSE_END.finditer(before)]
+    return before[ends[-1] :] if ends else before
+
+
+def _is_denied(text: str, mention: Mention) -> bool:
+    before = _clause_before(text, mention)
+    return bool(_DENIED.search(before)) and not before.endswith(("是不是", "是否"))
+
+
+def _corrected(text: str, mentions: List[Mention]) -> List[Mention]:
+    """For an input with one value, drop what a correction later in the text replaced."""
+    corrections = [m.end() for m in _CORRECTION.finditer(text)]
+    if not corrections:
+        return mentions
+    last = corrections[-1]
+    replaced = {
+        dimension
+        for dimension in _SINGLE
+        if any(m.dimension == dimension and not m.denied and m.start >= last for m in mentions)
+    }
+    return [m for m in mentions if not (m.dimension in replaced and not m.denied and m.start < last)]
+
+
+def _asked_about(mentions: List[Mention], sentence: Tuple[int, int]) -> List[Mention]:
+    """Of several values claimed for a shop type or role, those in the asking sentence."""
+    start, end = sentence
+    kept = list(mentions)
+    for dimension in _SINGLE:
+        mine = [m for m in mentions if m.dimension == dimension and not m.denied]
+        inside = [m for m in mine if start <= m.start < end]
+        if len({m.value for m in mine}) > 1 and inside:
+            kept = [m for m in kept if m not in mine or m in inside]
+    return kept
+
+
+def _self_described(mentions: List[Mention], policy: Policy) -> List[Mention]:
+    """A role that no shop binds (not affected whatever the shop) wins over other roles."""
+    unbound = {role for entry in policy.coverage if entry.status is Status.NOT_AFFECTED for role in entry.roles}
+    roles = [m for m in mentions if m.dimension == "account_role" and not m.denied]
+    if any(m.value in unbound for m in roles):
+        return [m for m in mentions if m not in roles or m.value in unbound]
+    return mentions
+
+
+def _products(text: str, mentions: List[Mention], policy: Policy) -> List[Mention]:
+    """Own products stated as the restriction (只能卖本店商品), or beside others' products,
+    are not what the merchant asks about."""
+    unrestricted = policy.unrestricted_products
+    others = any(
+        m.dimension == "product_source" and not m.denied and m.value not in unrestricted for m in mentions
+    )
+
+    def restating(m: Mention) -> bool:
+        own = m.dimension == "product_source" and m.value in unrestricted and not m.denied
+        return own and (others or bool(_RESTATED.search(_clause_before(text, m))))
+
+    return [m for m in mentions if not restating(m)]

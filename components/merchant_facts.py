@@ -1,0 +1,146 @@
+"""NLU components that read the rule's facts and questions out of a merchant's message.
+
+- MerchantFacts (after EntitySynonymMapper): the entities of the engine's inputs become
+  canonical ids; descriptions the vocabulary's patterns match are added; a value the
+  merchant denies (不是跨境店) gets the role `denied`, so no slot takes it; a value a
+  correction replaced is dropped; a pasted platform error becomes an `error` entity.
+- QuestionCues (last): each further question the message asks (「…几号开始的」) becomes
+  a `question` entity, a report of being blocked (「加不了」) a `blocked` entity; an
+  explicit request for a person anywhere in the message (「…请直接给我安排人工客服」)
+  becomes the intent, whatever else the message says.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from actions.policy import INPUTS, UnknownValueError, load_policy, match_errors, normalise
+from actions.policy.mentions import Mention, read_mentions
+
+DENIED, QUESTION, ERROR, BLOCKED = "denied", "question", "error", "blocked"
+# Where QuestionWindow keeps the whole text of a message it cut (components/merchant_words.py).
+WHOLE_TEXT = "whole_text"
+
+
+class _Component(GraphComponent):
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        return cls(config)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class MerchantFacts(_Component):
+    """The engine's inputs a message names, claims or denies (see the module docstring)."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            entities = message.get(ENTITIES) or []
+            others = [e for e in entities if e.get("entity") not in INPUTS]
+            found = [m for m in map(_mention, entities) if m is not None]
+            facts = [_entity(m) for m in read_mentions(text, found, load_policy())]
+            facts += [
+                {"entity": ERROR, "value": error.id, "start": 0, "end": len(text), **_SOURCE}
+                for error in match_errors(text)
+            ]
+            message.set(ENTITIES, others + facts, add_to_output=True)
+        return messages
+
+
+_SOURCE = {"extractor": "MerchantFacts", "confidence_entity": 1.0}
+
+
+def _mention(entity: Dict[Text, Any]) -> Optional[Mention]:
+    dimension = entity.get("entity")
+    if dimension not in INPUTS:
+        return None
+    try:
+        value = normalise(dimension, str(entity.get("value")))
+    except UnknownValueError:
+        return None
+    return Mention(dimension, value, int(entity.get("start") or 0), int(entity.get("end") or 0))
+
+
+def _entity(mention: Mention) -> Dict[Text, Any]:
+    entity = {"entity": mention.dimension, "value": mention.value, "start": mention.start, "end": mention.end}
+    return {**entity, **_SOURCE, **({"role": DENIED} if mention.denied else {})}
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class QuestionCues(_Component):
+    """Further questions, reports of being blocked and explicit requests for a person
+    (see the module docstring).
+
+    Config (regular expressions): `handoff`, `not_handoff` (what, right before it,
+    takes the request back: 「不用转人工」), `blocked`, and `cues`: question name →
+    expression; and `handoff_intent`.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"handoff": "", "not_handoff": "", "blocked": "", "handoff_intent": "request_human", "cues": {}}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self.handoff = _compiled(config["handoff"])
+        self.not_handoff = _compiled(f"(?:{config['not_handoff']})$" if config["not_handoff"] else "")
+        self.cues = {name: re.compile(pattern) for name, pattern in config["cues"].items()}
+        if config["blocked"]:
+            self.cues[BLOCKED] = re.compile(config["blocked"])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if self._asks_for_a_person(message.get(WHOLE_TEXT) or text):
+                self._hand_off(message)
+            cues = [_cue(name, m) for name, pattern in self.cues.items() for m in pattern.finditer(text)]
+            if cues:
+                entities = (message.get(ENTITIES) or []) + sorted(cues, key=lambda e: e["start"])
+                message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+    def _asks_for_a_person(self, text: Text) -> bool:
+        if self.handoff is None:
+            return False
+        return any(
+            not (self.not_handoff and self.not_handoff.search(text[: m.start()]))
+            for m in self.handoff.finditer(text)
+        )
+
+    def _hand_off(self, message: Message) -> None:
+        """The request for a person becomes the intent; the classifier's ranking stays
+        below it, so the hand-off summary can name the question too."""
+        intent = {"name": self.config["handoff_intent"], "confidence": 1.0}
+        ranking = [intent] + [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent["name"]]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+_CUE = {"extractor": "QuestionCues", "confidence_entity": 1.0}
+
+
+def _cue(name: Text, match: "re.Match[str]") -> Dict[Text, Any]:
+    """A further question (`question`: its name) or a report of being blocked."""
+    entity, value = (BLOCKED, match.group(0)) if name == BLOCKED else (QUESTION, name)
+    return {"entity": entity, "value": value, "start": match.start(), "end": match.end(), **_CUE}
+
+
+def _compiled(pattern: Text) -> Optional["re.Pattern[str]"]:
+    return re.compile(pattern) if pattern else None

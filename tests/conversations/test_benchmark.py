@@ -1,0 +1,88 @@
+"""The conversation benchmark: blind to the training data, and passed by the assistant.
+
+The acceptance figures are in scripts/evaluate.py (MIN_PASS_RATE, MIN_CATEGORY_RATE):
+at least 97 % of the conversations pass, no category below 90 %, no final reply with a
+forbidden fact, no question for an input the answer does not need.
+"""
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+import yaml
+
+from actions.policy import load_policy
+from scripts import evaluate
+
+ROOT = Path(__file__).resolve().parents[2]
+# Turns this short are single facts (「个体店」) that the vocabulary must name anyway.
+SHORTEST_SENTENCE = 6
+NEAR_COPY = 0.9
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def folded(text: str) -> str:
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def training_sentences() -> List[str]:
+    """Every example sentence in data/ (training data and rules)."""
+    sentences = []
+    for path in (ROOT / "data").rglob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            for line in str(block.get("examples") or "").splitlines():
+                sentences.append(folded(line.strip()[2:]))
+    return [s for s in sentences if s]
+
+
+def near_copies(turns: List[Tuple[str, str]], sentences: List[str]) -> List[str]:
+    found = []
+    for case_id, turn in turns:
+        said = folded(turn)
+        for sentence in sentences:
+            matcher = SequenceMatcher(None, said, sentence, autojunk=False)
+            if matcher.real_quick_ratio() >= NEAR_COPY and matcher.quick_ratio() >= NEAR_COPY and matcher.ratio() >= NEAR_COPY:
+                found.append(f"{case_id}: {turn!r} ~ {sentence!r}")
+    return found
+
+
+def quotes_an_error(turn: str) -> bool:
+    """Whether a turn is mostly the platform's own error text, which the training data
+    must hold (merchants paste it)."""
+    errors = [folded(error.text) for error in load_policy().errors.values()]
+    said = folded(turn)
+    return any(SequenceMatcher(None, said, error, autojunk=False).ratio() >= NEAR_COPY - 0.2 for error in errors)
+
+
+def test_no_benchmark_sentence_is_in_the_training_data():
+    turns = [
+        (c.id, t)
+        for c in evaluate.load_cases()
+        for t in c.turns
+        if len(folded(t)) >= SHORTEST_SENTENCE and not quotes_an_error(t)
+    ]
+    assert len(turns) > 300
+    assert near_copies(turns, training_sentences()) == []
+
+
+def test_the_check_finds_a_copied_and_a_reworded_sentence():
+    sentences = [folded("旗舰店官方号直播间为啥加不了别人家的货")]
+    assert near_copies([("copy", "旗舰店官方号 直播间为啥加不了别人家的货？")], sentences)
+    assert near_copies([("reworded", "授权号能不能在橱窗加联盟商品")], sentences) == []
+
+
+def test_the_benchmark_is_large_and_covers_every_kind():
+    cases = evaluate.load_cases()
+    categories = {case.category for case in cases}
+    assert len(cases) >= 250 and len(categories) >= 20
+    assert sum(len(t) >= 300 for c in cases for t in c.turns) >= 10
+
+
+@pytest.mark.benchmark
+def test_the_assistant_passes_the_benchmark(assistant):
+    outcomes = evaluate.evaluate(assistant.url)
+    print(evaluate.report(outcomes))
+    assert evaluate.verdict(outcomes) == [], evaluate.report(outcomes)
