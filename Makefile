@@ -19,7 +19,7 @@ MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name 
 POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
 WEB_SOURCES  := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/pages/*)
 
-.PHONY: help venv build web train run test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest bench eval clean
+.PHONY: help venv build web train run test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest bench eval profile clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -75,8 +75,8 @@ validate: $(VENV)/.installed $(NLU_BUILD)/.built  ## rasa data validate
 test-stories: $(MODEL)  ## Test stories, failing on any prediction error
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out build/results/core
 
-test-conversation: $(MODEL)  ## Held-out NLU accuracy; conversations, bad input, restarts, faults and load over REST
-	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/nlu tests/e2e
+test-conversation: $(MODEL)  ## Held-out NLU accuracy; the conversation benchmark; conversations, bad input, restarts, faults and load over REST
+	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/nlu tests/conversations tests/e2e
 
 test-browser: $(MODEL) web browser  ## The chat widget and the agent console in headless Chromium, against the whole stack
 	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/browser
@@ -104,6 +104,9 @@ loadtest: $(VENV)/.installed  ## 16 concurrent conversations of 20 turns against
 
 bench: $(NLU_BUILD)/.built  ## Train once and print speed and memory figures against one server (parse, turn, load, long conversation)
 	$(PY) -m scripts.bench
+
+profile: $(MODEL)  ## Where the time of one merchant turn goes (NLU, predictions, action calls, tracker store, JSON)
+	ASSISTANT_MODEL=$(MODEL) $(PY) -m scripts.profile_turn
 
 eval: $(MODEL)  ## The conversation benchmark (tests/conversations): a table per category, failed conversations
 	ASSISTANT_MODEL=$(MODEL) $(PY) -m scripts.evaluate

@@ -30,8 +30,9 @@ WHERE, ERROR_LOCATION = "ask_where_to_operate", "ask_error_location"
 # The merchant restates the rule (「…只能卖本店商品了对吧」): not the question when
 # another is asked.
 _RESTATED = re.compile(
-    r"对吧|是吧|对不对|是不是这样|没错吧|了吧|我理解|我知道|知道了|我懂|明白了|看过了|\bok\b|"
-    r"只(能|可以|让)(卖|放|加|添加|带|挂|上)?(本店|自己|自家)"
+    r"对吧|是吧|对不对|是不是这样|没错吧|我理解|我了解|我知道|知道了|我懂|明白了|看过了|\bok\b|"
+    r"只(能|可以|让)(卖|放|加|添加|带|挂|上)?(本店|自己|自家)|"
+    r"(?<![能可])不(能|让|可以)(卖|带|加|挂|放)(别人|别家|其他|联盟|非本店)"
 )
 # Facts that make an unsure message a question about the rule on their own; a shop type
 # or a scene alone does not (「旗舰店的物流」, 「直播间的美颜」).
@@ -60,10 +61,13 @@ class Understanding:
 
     @property
     def about_the_rule(self) -> bool:
-        """Whether the message carries facts of the rule: a role, whose products, a
-        pasted error, being blocked, or a shop type with a scene."""
+        """Whether the message carries facts of the rule. One the classifier called out
+        of scope needs a role, whose products, a pasted error, being blocked, or a shop
+        type with a scene: 「旗舰店的物流」 and 「直播间的美颜」 are not about the rule."""
         named = {name for name, values in {**self.claimed, **self.denied}.items() if values}
         strong = named - set(_WEAK) or self.product_source or self.errors or self.blocked
+        if self.intent != OUT_OF_SCOPE:
+            return bool(named or strong)
         return bool(strong or len(named & set(_WEAK)) > 1)
 
 
@@ -147,6 +151,11 @@ def _asked(
     if not main:
         return ()
     asked = list(dict.fromkeys([main, *cues]))
+    general = not TOPICS[main].view and not TOPICS[main].suggests_topics
+    if VERDICT in cues and general and not understood.sure and any(understood.claimed.values()):
+        # 「个体店官方号 …还允许吗」: a merchant who says who they are and asks whether
+        # they may is asking for their verdict first, when the classifier was unsure.
+        asked = [VERDICT, *(q for q in asked if q != VERDICT)]
     if understood.blocked:
         asked = [PASTED_ERROR if q == VERDICT else q for q in asked]
     if understood.errors:

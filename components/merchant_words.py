@@ -57,10 +57,15 @@ class _TextComponent(GraphComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class MerchantWords(_TextComponent):
-    """Merchant words in the vocabulary's spelling (see the module docstring)."""
+    """Merchant words in the vocabulary's spelling (see the module docstring); config
+    `english`: English words of a question → Chinese ones."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"english": {}}
 
     def rewrite(self, text: Text) -> Text:
-        return normalise_text(text, load_policy())
+        return normalise_text(text, load_policy(), self.config["english"])
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)

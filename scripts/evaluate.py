@@ -241,8 +241,8 @@ def report(outcomes: Sequence[Outcome]) -> str:
     )
 
 
-def evaluate(url: str, only: Optional[str] = None) -> List[Outcome]:
-    cases = [case for case in load_cases() if only in (None, case.category)]
+def evaluate(url: str, only: Optional[str] = None, folder: Path = CASES) -> List[Outcome]:
+    cases = [case for case in load_cases(folder) if only in (None, case.category)]
     outcomes = asyncio.run(run(url.rstrip("/"), cases))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(report(outcomes) + "\n", encoding="utf-8")
@@ -253,16 +253,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running assistant (default: start one)")
     parser.add_argument("--only", help="run one category")
+    parser.add_argument("--cases", type=Path, default=CASES, help="a folder of cases (default: the benchmark)")
     args = parser.parse_args(argv)
     if args.url:
-        outcomes = evaluate(args.url, args.only)
+        outcomes = evaluate(args.url, args.only, args.cases)
     else:
         from scripts.stack import Stack
 
         with tempfile.TemporaryDirectory() as workdir:
             stack = Stack(Path(workdir))
             try:
-                outcomes = evaluate(stack.start().url, args.only)
+                outcomes = evaluate(stack.start().url, args.only, args.cases)
             finally:
                 stack.stop()
     print(report(outcomes))

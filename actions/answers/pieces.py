@@ -65,8 +65,11 @@ class Situation:
 
     @property
     def uniform(self) -> bool:
-        """Whether every decision says the same 能/不能 with the same status."""
-        return len({(d.status, d.allowed) for d in self.decisions}) == 1 and self.decision.status is not None
+        """Whether every decision says the same 能/不能 (with the same status, when
+        restricted): the first then speaks for all."""
+        if self.decision.status is None or len({d.allowed for d in self.decisions}) > 1:
+            return False
+        return self.decision.allowed is True or len({d.status for d in self.decisions}) == 1
 
 
 def conclusion(s: Situation) -> Line:

@@ -62,7 +62,8 @@ def dates_view(decision: Decision, policy: Policy) -> Hashable:
 
 
 def creator_view(decision: Decision, policy: Policy) -> Hashable:
-    return decision.exemption, tuple(_closing(decision, policy))
+    """An exemption, or the fixes a creator of this shop type is offered."""
+    return decision.exemption or tuple(_closing(decision, policy))
 
 
 def _closing(decision: Decision, policy: Policy) -> Tuple[str, ...]:
@@ -121,6 +122,7 @@ def _no_sync(s: Situation) -> Lines:
     return (
         Line(note.text + "。", note.clauses),
         Line(f"原因：{scene.reason.text}，官方账号和授权号不能把非本店商品添加到{scene.place}。", scene.reason.clauses),
+        *tailored(s),
         Line(f"建议：{fix.text}。", fix.clauses),
     )
 

@@ -10,6 +10,8 @@ the merchant claims it:
   question are the merchant's (a story may name others: 「群里说旗舰店早就限制了」);
 - a merchant who says they have no shop is describing themselves: the roles they name
   beside it are the rule's (「我没开店，官方号是不是只能卖本店商品」);
+- a value the merchant wishes for, or to leave, is not what they ask about
+  (「变回普通达人号」, 「退出授权」);
 - 「只能卖本店商品」 restates the restriction, so it does not ask about own products;
   a message naming both own and others' products asks about the others'.
 """
@@ -24,6 +26,7 @@ from actions.policy.model import Policy, Status
 
 _CLAUSE_END = re.compile(r"[，。,.;；!！?？\n]")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_CLAUSE = re.compile(r"[^，,。！？!?；;\n\s]+[，,。！？!?；;\n\s]*")
 _ASKING = re.compile(
     r"[吗呢？?]|怎么|为什么|为啥|咋|如何|能不能|可不可以|可以不|行不行|能否|是否|是不是|有没有|"
     r"多少|几|哪|什么|啥|请问|求助|办法"
@@ -32,6 +35,7 @@ _DENIED = re.compile(
     r"(?<!是)(不是|并不是|并非|不属于|不算|而非|非|没有|没|未|不在|不用|不)"
     r"(在|用|是|做|开|属于)?(店铺|店|我们|咱们|我|自己)?(的|个|一个)?$"
 )
+_WISHED = re.compile(r"(变回|变成|改成|转成|换成|成为|想当|想做|申请成|退出|取消|解除)$")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|更正|纠正|改一下|改成|应该是|其实是|准确(地)?说")
 _RESTATED = re.compile(r"(只|仅)(能|可以|让|允许|许|有)?(添加|加|卖|带|上|挂|放|销售|售卖)?(的)?$")
 # Inputs a merchant has one value of: a later correction replaces an earlier value.
@@ -54,15 +58,17 @@ def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[M
     """The mentions of `text`: `found` plus the patterns, each judged claimed or denied,
     in the order said; superseded and restating mentions are left out."""
     mentions = sorted([*found, *_patterns(text, found, policy)], key=lambda m: m.start)
-    mentions = [replace(m, denied=_is_denied(text, m)) for m in mentions]
-    mentions = _asked_about(_corrected(text, mentions), asking_sentence(text))
+    mentions = [replace(m, denied=_is_denied(text, m)) for m in mentions if not _is_wished(text, m)]
+    for parts in (_SENTENCE, _CLAUSE):
+        mentions = _asked_about(mentions, asking_sentence(text, parts))
+    mentions = _corrected(text, mentions)
     return _products(text, _self_described(mentions, policy), policy)
 
 
-def asking_sentence(text: str) -> Tuple[int, int]:
-    """Where in `text` the last sentence that asks something is: the question of a long
-    message, after its story (the whole text when no sentence asks)."""
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+def asking_sentence(text: str, parts: "re.Pattern[str]" = _SENTENCE) -> Tuple[int, int]:
+    """Where in `text` the last sentence (or clause) that asks something is: the
+    question of a long message, after its story (the whole text when none asks)."""
+    sentences = [(m.start(), m.end()) for m in parts.finditer(text)]
     asking = [span for span in sentences if _ASKING.search(text[span[0] : span[1]])]
     return asking[-1] if asking else (0, len(text))
 
@@ -103,6 +109,10 @@ def _clause_before(text: str, mention: Mention) -> str:
 def _is_denied(text: str, mention: Mention) -> bool:
     before = _clause_before(text, mention)
     return bool(_DENIED.search(before)) and not before.endswith(("是不是", "是否"))
+
+
+def _is_wished(text: str, mention: Mention) -> bool:
+    return bool(_WISHED.search(_clause_before(text, mention)))
 
 
 def _corrected(text: str, mentions: List[Mention]) -> List[Mention]:

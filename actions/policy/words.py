@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
 
 from actions.policy.model import INPUTS, Policy
 
@@ -25,6 +25,10 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _ASCII_WORD = re.compile(r"[a-z]")
 # Names this long may also differ in one character that does not sound alike.
 _NEAR_MISS_LENGTH = 5
+# Characters mistaken for one another by their shape (形近字), as merchants mistype
+# the vocabulary's names: 个休店 for 个体店.
+_LOOKALIKES = ("休体", "宫官", "买卖实", "现视", "顷频", "垮跨挎", "竟境", "朕联", "盅盟", "拯营", "授援", "权杈", "店庄", "场汤")
+_SHAPES = {c: group for group in _LOOKALIKES for c in group}
 
 
 def fold(text: str) -> str:
@@ -37,12 +41,21 @@ def simplify(text: str) -> str:
     return _t2s(unicodedata.normalize("NFKC", text)).casefold()
 
 
-def normalise_text(text: str, policy: Policy) -> str:
+def normalise_text(text: str, policy: Policy, english: Optional[Mapping[str, str]] = None) -> str:
     """`text` simplified, with English aliases, homophones and near misses of the
-    vocabulary's names replaced by the names."""
+    vocabulary's names replaced by the names, then the `english` words (a glossary of
+    question words: "where" → 在哪) replaced too."""
     index = _index(policy)
-    text = index.english.sub(lambda m: index.english_names[_words(m.group(0))], simplify(text))
-    return _repair(text, index)
+    text = _repair(index.english.sub(lambda m: index.english_names[_words(m.group(0))], simplify(text)), index)
+    if english:
+        glossary = _glossary(tuple(sorted(english.items())))
+        text = glossary.sub(lambda m: english[_words(m.group(0))], text)
+    return text
+
+
+@lru_cache(maxsize=16)
+def _glossary(words: Tuple[Tuple[str, str], ...]) -> "re.Pattern[str]":
+    return _alternation(dict(words), english=True)
 
 
 @dataclass(frozen=True)
@@ -177,14 +190,14 @@ def _candidates(window: str, index: _Index) -> Iterator[str]:
 
 
 def _is_slip(window: str, name: str) -> bool:
-    """Whether `window` is `name` mistyped: same sounds with enough characters kept,
-    or (for long names) one character wrong."""
+    """Whether `window` is `name` mistyped: same sounds or shapes with enough
+    characters kept, or (for long names) one character wrong."""
     differing = [i for i, (a, b) in enumerate(zip(window, name)) if a != b]
     # At least half the name is typed right, so that common words which merely sound
     # alike (食品 for 视频) are left alone.
     if not differing or len(differing) > len(name) // 2:
         return False
-    if all(_sounds(window[i]) & _sounds(name[i]) for i in differing):
+    if all(_sounds(window[i]) & _sounds(name[i]) or _SHAPES.get(window[i]) == _SHAPES.get(name[i], "") for i in differing):
         return True
     # A long name with one wrong character inside it (人店一休号); its first and last
     # characters carry its meaning (别家商品 is not 自家商品).

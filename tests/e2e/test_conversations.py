@@ -35,7 +35,7 @@ CONVERSATIONS = {
     ),
     "account bound to no shop is not affected": (
         ["我是没绑店铺的达人号 橱窗能加联盟商品吗"], None,
-        ["能。", "未绑定店铺的账号不受这条规则限制"],
+        ["能。", "您的账号没有绑定店铺，不受这条规则影响"],
     ),
     "pasted live error, profile from the page's metadata": (
         ["累计添加联盟商品数已达上限,请添加您店铺的商品喔~"], {"shop_type": "企业店", "account_role": "官方账号"},
@@ -77,6 +77,38 @@ CONVERSATIONS = {
         ["旗舰店官方号 直播间加不了联盟商品", "不对 我们是跨境店"], None,
         ["能。", "跨境店"],
     ),
+    "the scene does not change a flagship official account's answer": (
+        ["旗舰店官方号 能带别人家的货吗"], None,
+        ["不能。", "直播间、橱窗、短视频都只能添加本店商品"],
+    ),
+    "a pinyin slip and traditional characters": (
+        ["專賣店授全號 櫥窗能加聯盟商品嗎"], None,
+        ["不能。", "专卖店", "授权号", "橱窗管理"],
+    ),
+    "English": (
+        ["authorized account of a specialty store, can it still add affiliate products to the showcase?"], None,
+        ["不能。", "专营店", "授权号", "橱窗"],
+    ),
+    "a creator with no shop": (
+        ["我就帮品牌方带货 名下一个店也没开过 短视频挂联盟的受影响吗"], None,
+        ["没有绑定店铺", "不受这条规则影响"],
+    ),
+    "a denied shop type is not the merchant's": (
+        ["我们不是跨境店 是专营店 授权号开播能挂联盟的吗"], None,
+        ["不能。", "专营店", "授权号"],
+    ),
+    "two questions in one message": (
+        ["企业店授权号 橱窗能挂联盟吗 啥时候开始限制的"], None,
+        ["不能。", "11月中下旬", "12月中旬"],
+    ),
+    "where an error appears needs no profile": (
+        ["请添加您店铺的商品喔 这个提示是哪一步出来的"], None,
+        ["直播中控台"],
+    ),
+    "a question the platform's text does not cover": (
+        ["限制以后之前联盟订单的佣金还照常结算吗"], None,
+        ["没有提到", "人工"],
+    ),
 }
 
 
@@ -95,14 +127,14 @@ def test_tailored_answer(assistant, turns, metadata, facts):
         assert fact in answer, f"{fact!r} missing from:\n{answer}"
 
 
-def test_the_form_offers_buttons_and_details_follow(assistant):
+def test_the_one_input_asked_for_offers_buttons_and_details_follow(assistant):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
-    asked = assistant.say(sender, "为什么加不了别人的商品")
+    asked = assistant.say(sender, "橱窗现在还能放别人的商品吗")
     assert [b["title"] for b in asked[0]["buttons"]][:3] == ["卖场", "官方旗舰店", "旗舰店"]
-    assistant.say(sender, asked[0]["buttons"][2]["payload"])
-    assistant.say(sender, '/inform_profile{"account_role":"official"}')
-    answered = assistant.say(sender, '/inform_profile{"scene":"showcase"}')
-    assert text_of(answered).startswith("不能。")
+    answered = assistant.say(sender, asked[0]["buttons"][2]["payload"])
+    assert [b["title"] for b in answered[0]["buttons"]] == ["官方账号", "授权号", "未绑定店铺的账号"]
+    answered = assistant.say(sender, '/inform_profile{"account_role":"official"}')
+    assert text_of(answered).startswith("不能。您旗舰店的官方账号在橱窗")
     details = assistant.say(sender, answered[0]["buttons"][0]["payload"])
     assert "原文依据" in text_of(details)
 
@@ -116,6 +148,14 @@ def test_hand_off_summarises_and_pauses(assistant):
     assert tracker["paused"] is True
     summary = tracker["slots"]["handoff_summary"]
     assert "个体店" in summary and "授权号" in summary and "不能。" in summary
+
+
+def test_a_request_for_a_person_wins_over_the_facts_beside_it(assistant):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    replies = assistant.say(sender, "专卖店授权号加不了联盟商品 给我转真人客服")
+    assert "人工客服" in text_of(replies)
+    tracker = assistant.tracker(sender)
+    assert tracker["paused"] is True and "专卖店" in tracker["slots"]["handoff_summary"]
 
 
 def test_out_of_scope_offers_the_main_questions_and_a_human(assistant):

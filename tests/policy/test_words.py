@@ -32,6 +32,7 @@ def said(text, dimension):
         ("专卖店授全号", "专卖店授权号"),
         ("专买店 旗见店 支播间", "专卖店 旗舰店 直播间"),
         ("人店一休号", "人店一体号"),  # one character wrong inside a long name
+        ("个休店的授权号", "个体店的授权号"),  # a character of the same shape
         ("官方棋舰店", "官方旗舰店"),  # a longer name wins over an alias inside it
         ("买场官方号", "卖场官方号"),  # a two-character slip beside another name
         ("authorized account of a specialty store", "授权号 of a 专营店"),  # English
