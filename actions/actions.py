@@ -11,7 +11,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import INPUT_LABELS, MAIN_TOPICS, TOPICS, Reply, answer
+from actions.answers import DEFAULT_QUESTION, INPUT_LABELS, MAIN_TOPICS, TOPICS, Reply, answer
 from actions.policy import PROFILE, Policy, UnknownValueError, candidates, load_policy, normalise
 from actions.understanding import FALLBACK, OUT_OF_SCOPE, Understanding, profile, understand
 
@@ -141,8 +141,11 @@ class ActionAnswerMerchant(Action):
             )
             return []
         elif understood.intent == FALLBACK:
+            # Unsure what was asked: the likeliest questions; facts told next get the
+            # merchant's verdict.
             likely = list(understood.likely) or list(MAIN_TOPICS)
             dispatcher.utter_message(response="utter_not_understood", buttons=topic_buttons(likely[:3]) + [HUMAN_BUTTON])
+            return [SlotSet(ASKED_FOR, None), SlotSet(QUESTION, DEFAULT_QUESTION)]
         else:
             dispatcher.utter_message(response="utter_offer_topics", buttons=topic_buttons(MAIN_TOPICS))
         return [SlotSet(ASKED_FOR, None)]

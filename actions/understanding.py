@@ -25,7 +25,8 @@ SURE = 0.7
 # A question the classifier ranks at least this high is taken as the one asked, when
 # the message carries facts but no intent was sure.
 LIKELY = 0.3
-PASTED_ERROR, VERDICT = "report_error_message", "ask_why_cannot_add"
+PASTED_ERROR, VERDICT, CREATOR = "report_error_message", "ask_why_cannot_add", "ask_keep_selling_as_creator"
+OTHERS = "ask_why_others_still_sell"
 WHERE, ERROR_LOCATION = "ask_where_to_operate", "ask_error_location"
 # The merchant restates the rule (「…只能卖本店商品了对吧」): not the question when
 # another is asked.
@@ -34,6 +35,8 @@ _RESTATED = re.compile(
     r"只(能|可以|让)(卖|放|加|添加|带|挂|上)?(本店|自己|自家)|"
     r"(?<![能可])不(能|让|可以)(卖|带|加|挂|放)(别人|别家|其他|联盟|非本店)"
 )
+# Who the merchant is.
+_WHO = ("shop_type", "account_role")
 # Facts that make an unsure message a question about the rule on their own; a shop type
 # or a scene alone does not (「旗舰店的物流」, 「直播间的美颜」).
 _WEAK = ("shop_type", "scene")
@@ -59,16 +62,15 @@ class Understanding:
     def sure(self) -> bool:
         return self.intent in TOPICS and self.confidence >= SURE
 
-    @property
-    def about_the_rule(self) -> bool:
-        """Whether the message carries facts of the rule. One the classifier called out
-        of scope needs a role, whose products, a pasted error, being blocked, or a shop
-        type with a scene: 「旗舰店的物流」 and 「直播间的美颜」 are not about the rule."""
+    def about_the_rule(self, asks: bool) -> bool:
+        """Whether the message carries facts of the rule: a role, whose products, a
+        pasted error, being blocked; or a shop type with a scene; or one of them in a
+        message that asks something (`asks`) the classifier did not call out of scope.
+        「旗舰店的物流」 and 「把“欢迎来到直播间”翻译成日语」 are not about the rule."""
         named = {name for name, values in {**self.claimed, **self.denied}.items() if values}
         strong = named - set(_WEAK) or self.product_source or self.errors or self.blocked
-        if self.intent != OUT_OF_SCOPE:
-            return bool(named or strong)
-        return bool(strong or len(named & set(_WEAK)) > 1)
+        weak = named & set(_WEAK)
+        return bool(strong or len(weak) > 1 or (weak and asks and self.intent != OUT_OF_SCOPE))
 
 
 def understand(parse: Mapping[str, Any], policy: Policy, pending: Optional[str] = None) -> Understanding:
@@ -146,36 +148,67 @@ def _asked(
     understood: Understanding, ranking: List[Tuple[str, float]], cues: List[str], text: str, pending: Optional[str]
 ) -> Tuple[str, ...]:
     """The questions a message asks, the main one first; further questions only beside
-    a main one."""
+    a main one. Each rule below says which example it is for."""
     main = _main(understood, ranking, cues, pending)
     if not main:
         return ()
     asked = list(dict.fromkeys([main, *cues]))
+    unsure = not understood.sure
     general = not TOPICS[main].view and not TOPICS[main].suggests_topics
-    if VERDICT in cues and general and not understood.sure and any(understood.claimed.values()):
-        # 「个体店官方号 …还允许吗」: a merchant who says who they are and asks whether
-        # they may is asking for their verdict first, when the classifier was unsure.
-        asked = [VERDICT, *(q for q in asked if q != VERDICT)]
+    said_who = any(understood.claimed.get(name) for name in _WHO)
+    if VERDICT in cues and general and (unsure or said_who):
+        # 「我们专卖店的授权号…还能带联盟货吧」: asking whether they may is asking for their
+        # verdict first, when they say who they are or the classifier was unsure.
+        asked = _first(VERDICT, asked)
+    named = [q for q in cues if TOPICS[q].asked_by_words and q != main]
+    if main in (VERDICT, PASTED_ERROR) and unsure and named:
+        # 「别人能带我不能带 这是在搞灰度吗」: the words name the question; the verdict after.
+        asked = _first(named[0], asked)
+    if main in (OTHERS, CREATOR) and main not in cues and (understood.blocked or VERDICT in cues):
+        # 「为什么突然不能带别人家的商品了」, 「不是达人收款用的那种，官方号能不能挂别家货」:
+        # the classifier's question without its words, beside a verdict's.
+        asked = _first(PASTED_ERROR if understood.blocked else VERDICT, asked[1:])
+    if CREATOR in cues and main in (VERDICT, PASTED_ERROR):
+        # 「店只是收款用的…想继续带别人的货」: the creator's question; the verdict after.
+        asked = _first(CREATOR, asked)
     if understood.blocked:
+        # 「橱窗加不了联盟商品」: blocked, so restricted: the verdict needs no profile.
         asked = [PASTED_ERROR if q == VERDICT else q for q in asked]
     if understood.errors:
         asked = [ERROR_LOCATION if q == WHERE else q for q in asked]
-        if ERROR_LOCATION in asked:
-            asked = [q for q in asked if q not in (PASTED_ERROR, VERDICT)]
+    if ERROR_LOCATION in asked:
+        # Where an error appears first; a pasted error needs no verdict beside it.
+        verdicts = [] if understood.errors else [q for q in asked if q in (PASTED_ERROR, VERDICT)]
+        asked = [q for q in asked if q not in (PASTED_ERROR, VERDICT)] + verdicts
     if _RESTATED.search(text) and any(q not in (VERDICT, PASTED_ERROR) for q in asked):
+        # 「…只能卖本店商品了对吧，这个从哪天开始的」: the restated rule is no question.
         asked = [q for q in asked if q not in (VERDICT, PASTED_ERROR)]
     return tuple(dict.fromkeys(asked))
 
 
+def _first(question: str, asked: List[str]) -> List[str]:
+    return [question, *(q for q in asked if q != question)]
+
+
 def _main(understood: Understanding, ranking: List[Tuple[str, float]], cues: List[str], pending: Optional[str]) -> Optional[str]:
-    """The main question: the intent's; else, for a message of facts, the question
-    waiting for them, or the likeliest one."""
+    """The main question: the intent's; else, for a message about the rule, the question
+    it answers facts for (the one waiting, or after an answer the merchant's verdict),
+    the one it asks by its words, or the likeliest one."""
     intent = understood.intent
     if intent in TOPICS:
         return str(intent)
-    if intent not in (FALLBACK, OUT_OF_SCOPE, INFORM) or not (understood.about_the_rule or (intent == INFORM and pending)):
+    answering = pending in TOPICS and intent in (FALLBACK, INFORM)
+    alone = next((q for q in cues if TOPICS[q].asked_by_words), None)
+    if intent == FALLBACK and alone and not understood.about_the_rule(True):
+        # 「别人能带我不能带 这是在搞灰度吗」: the words name the question, no fact needed.
+        return alone
+    if intent not in (FALLBACK, OUT_OF_SCOPE, INFORM) or not understood.about_the_rule(bool(cues) or answering):
         return None
-    if pending in TOPICS and TOPICS[pending].view:
-        return pending
+    facts_only = not (cues or understood.product_source or understood.errors or understood.blocked)
+    if facts_only and intent != OUT_OF_SCOPE and pending in TOPICS:
+        return pending if TOPICS[pending].view else DEFAULT_QUESTION
+    if facts_only and intent == INFORM:
+        # A fact before any question (「我们店是专营店」) is noted; the topics are offered.
+        return None
     best = next((q for q, confidence in ranking if q in TOPICS and confidence >= LIKELY), None)
     return best or (cues[0] if cues else PASTED_ERROR if understood.errors or understood.blocked else DEFAULT_QUESTION)

@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.policy import INPUTS, UnknownValueError, load_policy, match_errors, normalise
-from actions.policy.mentions import Mention, read_mentions
+from actions.policy.mentions import Mention, is_denied_at, read_mentions
 
 DENIED, QUESTION, ERROR, BLOCKED = "denied", "question", "error", "blocked"
 # Where QuestionWindow keeps the whole text of a message it cut (components/merchant_words.py).
@@ -89,13 +89,18 @@ class QuestionCues(_Component):
     (see the module docstring).
 
     Config (regular expressions): `handoff`, `not_handoff` (what, right before it,
-    takes the request back: 「不用转人工」), `blocked`, and `cues`: question name →
-    expression; and `handoff_intent`.
+    takes the request back: 「不用转人工」), `blocked`; `cues`: question name →
+    expression, read where the question is asked; `story_cues`: the same, read in the
+    whole message (they describe the merchant: 「店只是收款用的」); `handoff_intent`.
+    A cue under a denial (「不是达人收款用的那种」) does not count.
     """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"handoff": "", "not_handoff": "", "blocked": "", "handoff_intent": "request_human", "cues": {}}
+        return {
+            "handoff": "", "not_handoff": "", "blocked": "", "handoff_intent": "request_human",
+            "cues": {}, "story_cues": {},
+        }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
@@ -104,13 +109,17 @@ class QuestionCues(_Component):
         self.cues = {name: re.compile(pattern) for name, pattern in config["cues"].items()}
         if config["blocked"]:
             self.cues[BLOCKED] = re.compile(config["blocked"])
+        self.story_cues = {name: re.compile(pattern) for name, pattern in config["story_cues"].items()}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if self._asks_for_a_person(message.get(WHOLE_TEXT) or text):
+            whole = message.get(WHOLE_TEXT) or text
+            if self._asks_for_a_person(whole):
                 self._hand_off(message)
-            cues = [_cue(name, m) for name, pattern in self.cues.items() for m in pattern.finditer(text)]
+            found = [(name, m, text) for name, pattern in self.cues.items() for m in pattern.finditer(text)]
+            found += [(name, m, whole) for name, pattern in self.story_cues.items() for m in pattern.finditer(whole)]
+            cues = [_cue(name, m) for name, m, said in found if not is_denied_at(said, m.start())]
             if cues:
                 entities = (message.get(ENTITIES) or []) + sorted(cues, key=lambda e: e["start"])
                 message.set(ENTITIES, entities, add_to_output=True)

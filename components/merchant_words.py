@@ -1,8 +1,9 @@
 """NLU components that read merchant text the way the policy vocabulary names things.
 
 - MerchantWords (first in the pipeline): traditional → simplified, width, case, and
-  English aliases, homophones and near misses replaced by the vocabulary's names
-  (actions.policy.words.normalise_text), so every later component sees one spelling.
+  English aliases, homophones and near misses replaced by the vocabulary's names, and a
+  glossary of English and dialect question words (actions.policy.words.normalise_text),
+  so every later component sees one spelling.
 - QuestionWindow (after the entity components, before the tokenizer): in a long message
   the intent is read from where the question is, usually its last sentences; the facts
   were already read from the whole text.
@@ -58,14 +59,14 @@ class _TextComponent(GraphComponent):
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class MerchantWords(_TextComponent):
     """Merchant words in the vocabulary's spelling (see the module docstring); config
-    `english`: English words of a question → Chinese ones."""
+    `glossary`: English and dialect words of a question → Mandarin ones."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"english": {}}
+        return {"glossary": {}}
 
     def rewrite(self, text: Text) -> Text:
-        return normalise_text(text, load_policy(), self.config["english"])
+        return normalise_text(text, load_policy(), self.config["glossary"])
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -76,7 +77,7 @@ class QuestionWindow(_TextComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"longer_than": 80, "max_characters": 160, "short_sentence": 12}
+        return {"longer_than": 80, "max_characters": 160, "short_sentence": 20}
 
     def rewrite(self, text: Text) -> Text:
         return question_window(

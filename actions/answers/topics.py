@@ -36,7 +36,8 @@ View = Callable[[Decision, Policy], Hashable]
 class Topic:
     """A kind of question: its button title, its composer, what of a decision its
     answer shows (None: it needs to know nothing of the merchant), what it takes for
-    granted, whether it is about whose products (本店/联盟) and what it offers after."""
+    granted, whether it is about whose products (本店/联盟), what it offers after, and
+    whether its words alone (a cue such as 「灰度」) make an unsure message this question."""
 
     title: str
     compose: Callable[[Situation], Lines]
@@ -45,6 +46,7 @@ class Topic:
     about_products: bool = False
     offer_human: Callable[[Situation], bool] = lambda situation: False
     suggests_topics: bool = False
+    asked_by_words: bool = False
 
 
 def verdict_view(decision: Decision, policy: Policy) -> Hashable:
@@ -105,7 +107,9 @@ def _where(s: Situation) -> Lines:
 
 
 def _error_location(s: Situation) -> Lines:
-    errors = s.errors or tuple(s.policy.errors.values())
+    """Where the pasted errors appear; else the errors of the scenes named; else all."""
+    named = tuple(dict.fromkeys(scene.error for scene in s.scenes)) if s.possible["scene"] != s.policy.values("scene") else ()
+    errors = s.errors or named or tuple(s.policy.errors.values())
     lines = [Line(f"「{e.text}」出现在{e.where}。", e.clauses) for e in errors]
     fix = s.policy.quoted.add_own_products
     return (*lines, *tailored(s), Line(f"建议：{fix.text}。", fix.clauses))
@@ -171,12 +175,12 @@ TOPICS: Dict[str, Topic] = {
         offer_human=lambda s: not s.decision.exemption and not _closing(s.decision, s.policy),
     ),
     "ask_who_is_affected": Topic("哪些商家和账号受影响", _who),
-    "ask_limit_quota": Topic("能添加多少联盟商品", _quota),
+    "ask_limit_quota": Topic("能添加多少联盟商品", _quota, asked_by_words=True),
     "ask_where_to_operate": Topic("在后台哪里操作", _where, about_products=True),
-    "ask_error_location": Topic("报错提示出现在哪里", _error_location),
-    "ask_why_others_still_sell": Topic("为什么别人还能带别家的货", _others),
-    "ask_why_live_products_not_in_showcase": Topic("直播过的商品为什么不在橱窗列表", _no_sync),
-    "ask_rule_reason": Topic("为什么会有这条规则", _reason),
+    "ask_error_location": Topic("报错提示出现在哪里", _error_location, asked_by_words=True),
+    "ask_why_others_still_sell": Topic("为什么别人还能带别家的货", _others, asked_by_words=True),
+    "ask_why_live_products_not_in_showcase": Topic("直播过的商品为什么不在橱窗列表", _no_sync, asked_by_words=True),
+    "ask_rule_reason": Topic("为什么会有这条规则", _reason, asked_by_words=True),
     "ask_beyond_source": Topic("规则说明以外的问题", _beyond, offer_human=lambda s: True, suggests_topics=True),
 }
 DEFAULT_QUESTION = "ask_why_cannot_add"

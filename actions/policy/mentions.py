@@ -11,7 +11,8 @@ the merchant claims it:
 - a merchant who says they have no shop is describing themselves: the roles they name
   beside it are the rule's (「我没开店，官方号是不是只能卖本店商品」);
 - a value the merchant wishes for, or to leave, is not what they ask about
-  (「变回普通达人号」, 「退出授权」);
+  (「变回普通达人号」, 「退出授权」); a shop type or role of someone else is not theirs
+  (「别人家的官方号还在带」);
 - 「只能卖本店商品」 restates the restriction, so it does not ask about own products;
   a message naming both own and others' products asks about the others'.
 """
@@ -35,7 +36,9 @@ _DENIED = re.compile(
     r"(?<!是)(不是|并不是|并非|不属于|不算|而非|非|没有|没|未|不在|不用|不)"
     r"(在|用|是|做|开|属于)?(店铺|店|我们|咱们|我|自己)?(的|个|一个)?$"
 )
+_DENIES_PHRASE = re.compile(r"(不是|并不是|并非|不属于)[^，,。;；!?！？]{0,6}$")
 _WISHED = re.compile(r"(变回|变成|改成|转成|换成|成为|想当|想做|申请成|退出|取消|解除)$")
+_SOMEONE_ELSES = re.compile(r"(别人|别家|人家|其他|其它|隔壁|同行|对手)(家)?(的|个|那个|这些)?['’\s]*$|\bothers?\b[^,.;!?]{0,12}$")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|更正|纠正|改一下|改成|应该是|其实是|准确(地)?说")
 _RESTATED = re.compile(r"(只|仅)(能|可以|让|允许|许|有)?(添加|加|卖|带|上|挂|放|销售|售卖)?(的)?$")
 # Inputs a merchant has one value of: a later correction replaces an earlier value.
@@ -78,6 +81,13 @@ def claimed(mentions: Iterable[Mention], dimension: str) -> List[str]:
     return list(dict.fromkeys(m.value for m in mentions if m.dimension == dimension and not m.denied))
 
 
+def is_denied_at(text: str, start: int) -> bool:
+    """Whether a phrase starting at `start` stands under a denial, which for a phrase
+    reaches a few words back (「不是达人收款用的那种」)."""
+    before = _clause_before(text, Mention("", "", start, start))
+    return _is_denied(text, Mention("", "", start, start)) or bool(_DENIES_PHRASE.search(before))
+
+
 def denied(mentions: Iterable[Mention], dimension: str) -> List[str]:
     """The values of one input the merchant says are not theirs."""
     return list(dict.fromkeys(m.value for m in mentions if m.dimension == dimension and m.denied))
@@ -112,7 +122,10 @@ def _is_denied(text: str, mention: Mention) -> bool:
 
 
 def _is_wished(text: str, mention: Mention) -> bool:
-    return bool(_WISHED.search(_clause_before(text, mention)))
+    """Wished for, left, or someone else's (see the module docstring)."""
+    before = _clause_before(text, mention)
+    elses = mention.dimension in _SINGLE and _SOMEONE_ELSES.search(before)
+    return bool(_WISHED.search(before) or elses)
 
 
 def _corrected(text: str, mentions: List[Mention]) -> List[Mention]:

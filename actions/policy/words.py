@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
 from actions.policy.model import INPUTS, Policy
 
@@ -46,11 +46,17 @@ def normalise_text(text: str, policy: Policy, english: Optional[Mapping[str, str
     vocabulary's names replaced by the names, then the `english` words (a glossary of
     question words: "where" → 在哪) replaced too."""
     index = _index(policy)
-    text = _repair(index.english.sub(lambda m: index.english_names[_words(m.group(0))], simplify(text)), index)
+    text = _repair(index.english.sub(lambda m: _lookup(index.english_names, m.group(0)), simplify(text)), index)
     if english:
         glossary = _glossary(tuple(sorted(english.items())))
-        text = glossary.sub(lambda m: english[_words(m.group(0))], text)
+        text = glossary.sub(lambda m: _lookup(english, m.group(0)), text)
     return text
+
+
+def _lookup(names: Mapping[str, str], found: str) -> str:
+    """What an English name (maybe plural) found in a text stands for."""
+    words = _words(found)
+    return names.get(words) or names.get(re.sub(r"e?s$", "", words)) or names[words[:-1]]
 
 
 @lru_cache(maxsize=16)
@@ -88,7 +94,8 @@ def _t2s(text: str) -> str:
 
 
 def _words(text: str) -> str:
-    """English words folded for lookup: 'Cross  Border', 'cross-border' → 'cross border'."""
+    """English words folded for lookup: 'Cross  Border', 'cross-border' → 'cross border';
+    a plural names what its singular names ('official accounts')."""
     return " ".join(re.split(r"[\s\-_]+", text.strip()))
 
 
@@ -120,7 +127,7 @@ def _alternation(names: Dict[str, object], english: bool) -> "re.Pattern[str]":
     longest_first = sorted(names, key=len, reverse=True)
     if english:
         parts = [r"[\s\-_]+".join(map(re.escape, name.split(" "))) for name in longest_first]
-        return re.compile(r"(?<![a-z])(?:" + "|".join(parts) + r")(?![a-z])")
+        return re.compile(r"(?<![a-z])(?:" + "|".join(parts) + r")(?:e?s)?(?![a-z])")
     return re.compile("|".join(map(re.escape, longest_first)))
 
 
@@ -130,12 +137,18 @@ def _index(policy: Policy) -> _Index:
 
 
 @lru_cache(maxsize=None)
-def _sounds(character: str) -> FrozenSet[str]:
-    """The toneless pinyin readings of a character (empty for non-Chinese ones)."""
+def _sound(character: str) -> str:
+    """The main toneless pinyin reading of a character ("" for non-Chinese ones): a
+    pinyin-input slip types a name's usual sound, and rare readings (是 as tí) would
+    make unrelated characters sound alike."""
     from pypinyin.pinyin_dict import pinyin_dict
 
-    readings = pinyin_dict.get(ord(character), "")
-    return frozenset(_toneless(reading) for reading in readings.split(",") if reading)
+    return _toneless(pinyin_dict.get(ord(character), "").split(",")[0])
+
+
+def _alike(typed: str, meant: str) -> bool:
+    """Same usual sound, or the same shape."""
+    return bool(_sound(typed)) and _sound(typed) == _sound(meant) or _SHAPES.get(typed) == _SHAPES.get(meant, "")
 
 
 def _toneless(reading: str) -> str:
@@ -163,7 +176,7 @@ def _closest(text: str, start: int, exact: List[Tuple[int, int]], index: _Index)
     """The longest name that the characters at `start` are a slip of, or None.
 
     A window may hold a shorter name whole (官方棋舰店 holds the alias 棋舰店), never cut
-    one; a two-character slip counts only beside another name (买场官方号)."""
+    one; a two-character slip counts only beside another name (买场官方号, 卖厂的官方号)."""
     for length in index.lengths:
         end = start + length
         window = text[start:end]
@@ -172,7 +185,7 @@ def _closest(text: str, start: int, exact: List[Tuple[int, int]], index: _Index)
         inside = [(a, b) for a, b in exact if a < end and start < b]
         if any(a < start or b > end or b - a >= length for a, b in inside):
             continue
-        anchored = length > 2 or any(b == start or a == end for a, b in exact)
+        anchored = length > 2 or any(b == start or a in (end, end + 1) and text[end : a] in ("", "的") for a, b in exact)
         for name in _candidates(window, index):
             if anchored and _is_slip(window, name):
                 return name
@@ -197,7 +210,7 @@ def _is_slip(window: str, name: str) -> bool:
     # alike (食品 for 视频) are left alone.
     if not differing or len(differing) > len(name) // 2:
         return False
-    if all(_sounds(window[i]) & _sounds(name[i]) or _SHAPES.get(window[i]) == _SHAPES.get(name[i], "") for i in differing):
+    if all(_alike(window[i], name[i]) for i in differing):
         return True
     # A long name with one wrong character inside it (人店一休号); its first and last
     # characters carry its meaning (别家商品 is not 自家商品).
