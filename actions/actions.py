@@ -115,11 +115,11 @@ class ActionAnswerMerchant(Action):
 
     @staticmethod
     def _buttons(reply: Reply, understood: Understanding) -> List[Dict[Text, Text]]:
-        """Details; the other likely questions when the intent was unsure or the
-        question lies beyond the rule; a human when the answer calls for one."""
+        """Details; the other likely questions when the question was guessed or lies
+        beyond the rule; a human when the answer calls for one."""
         buttons = [DETAILS_BUTTON]
         suggests = any(TOPICS[q].suggests_topics for q in understood.questions)
-        if suggests or not understood.sure:
+        if suggests or understood.guessed:
             others = [q for q in understood.likely if q not in understood.questions and not TOPICS[q].suggests_topics]
             buttons += topic_buttons(others[: 3 if suggests else 2])
         return buttons + ([HUMAN_BUTTON] if reply.offer_human else [])

@@ -26,7 +26,7 @@ SURE = 0.7
 # the message carries facts but no intent was sure.
 LIKELY = 0.3
 PASTED_ERROR, VERDICT, CREATOR = "report_error_message", "ask_why_cannot_add", "ask_keep_selling_as_creator"
-OTHERS = "ask_why_others_still_sell"
+OTHERS, QUOTA, BEYOND = "ask_why_others_still_sell", "ask_limit_quota", "ask_beyond_source"
 WHERE, ERROR_LOCATION = "ask_where_to_operate", "ask_error_location"
 # The merchant restates the rule (「…只能卖本店商品了对吧」): not the question when
 # another is asked.
@@ -62,6 +62,12 @@ class Understanding:
     def sure(self) -> bool:
         return self.intent in TOPICS and self.confidence >= SURE
 
+    @property
+    def guessed(self) -> bool:
+        """Whether the question was guessed: the classifier was unsure of it (a message
+        of facts answering a waiting question is not a guess)."""
+        return self.intent == FALLBACK or self.intent in TOPICS and not self.sure
+
     def about_the_rule(self, asks: bool) -> bool:
         """Whether the message carries facts of the rule: a role, whose products, a
         pasted error, being blocked; or a shop type with a scene; or one of them in a
@@ -84,6 +90,7 @@ def understand(parse: Mapping[str, Any], policy: Policy, pending: Optional[str] 
         if isinstance(i, dict) and i.get("name") != FALLBACK
     ]
     name = intent.get("name")
+    said = {str(e.get("value")) for e in entities if e.get("entity") == QUESTION}
     if name == FALLBACK and ranking and ranking[0][0] == OUT_OF_SCOPE:
         name = OUT_OF_SCOPE
     claimed, denied = _values(entities, PROFILE, policy)
@@ -100,8 +107,26 @@ def understand(parse: Mapping[str, Any], policy: Policy, pending: Optional[str] 
         likely=tuple(q for q, _ in ranking if q in TOPICS and q != name)[:3],
     )
     cues = [str(e.get("value")) for e in entities if e.get("entity") == QUESTION and e.get("value") in TOPICS]
+    if OUT_OF_SCOPE in said and not understood.about_the_rule(False) and understood.intent not in cues:
+        # 「帮我们新签的达人想几个昵称」: a service the assistant does not give.
+        understood = replace(understood, intent=OUT_OF_SCOPE)
+    elif _unsupported(understood, cues):
+        # 「台北到高雄的高铁票多少钱」: a question the classifier guessed from a word or
+        # two, with no fact of the rule and none of the words that ask it.
+        understood = replace(understood, intent=FALLBACK)
     asked = _asked(understood, ranking, cues, str(parse.get("text") or ""), pending)
     return replace(understood, questions=asked)
+
+
+def _unsupported(understood: Understanding, cues: List[str]) -> bool:
+    """An unsure intent (any for the quota) of a question its words name
+    (asked_by_words), without those words and without any fact of the rule."""
+    intent = understood.intent
+    if intent not in TOPICS or intent in cues or not TOPICS[intent].asked_by_words:
+        return False
+    # The quota's note goes only to a question of how many products may be added: a
+    # sure classifier does not make 「高铁票多少钱」 one.
+    return (intent == QUOTA or not understood.sure) and not understood.about_the_rule(True)
 
 
 def profile(
@@ -156,18 +181,32 @@ def _asked(
     unsure = not understood.sure
     general = not TOPICS[main].view and not TOPICS[main].suggests_topics
     said_who = any(understood.claimed.get(name) for name in _WHO)
-    if VERDICT in cues and general and (unsure or said_who):
-        # 「我们专卖店的授权号…还能带联盟货吧」: asking whether they may is asking for their
-        # verdict first, when they say who they are or the classifier was unsure.
+    own_kind = main in (BEYOND, ERROR_LOCATION, CREATOR, PASTED_ERROR)
+    if VERDICT in cues and not own_kind and (said_who or general and unsure):
+        # 「我们专卖店的授权号…还能带联盟货吧」: a merchant who says who they are and asks
+        # whether they may is asking for their verdict first (the dates, the reason or
+        # the paths after it); so is an unsure one asking about the rule in general.
         asked = _first(VERDICT, asked)
-    named = [q for q in cues if TOPICS[q].asked_by_words and q != main]
+    scenes_named = bool(understood.claimed.get("scene"))
+    named = [q for q in cues if (TOPICS[q].asked_by_words or q == WHERE and scenes_named) and q != main]
     if main in (VERDICT, PASTED_ERROR) and unsure and named:
-        # 「别人能带我不能带 这是在搞灰度吗」: the words name the question; the verdict after.
+        # 「别人能带我不能带 这是在搞灰度吗」, 「短视频和橱窗的商品分别在哪加」: the words
+        # name the question; the verdict after.
         asked = _first(named[0], asked)
-    if main in (OTHERS, CREATOR) and main not in cues and (understood.blocked or VERDICT in cues):
-        # 「为什么突然不能带别人家的商品了」, 「不是达人收款用的那种，官方号能不能挂别家货」:
-        # the classifier's question without its words, beside a verdict's.
-        asked = _first(PASTED_ERROR if understood.blocked else VERDICT, asked[1:])
+    if main == BEYOND and BEYOND not in cues and VERDICT in cues and said_who:
+        # 「我们做全球购的 授权号短视频带别人家的品受影响不」: the merchant's own case is
+        # asked, not something beyond the source.
+        asked = _first(VERDICT, [q for q in asked if q != BEYOND])
+    if BEYOND in cues and main in (CREATOR, VERDICT, PASTED_ERROR):
+        # 「企业店想关店，但是店里还有售后订单，能关吗」: closing conditions lie beyond the
+        # source; what it does say about closing follows.
+        asked = [BEYOND, main]
+    guessed = unsure or main == QUOTA  # the quota's note only for how many may be added
+    if main in (OTHERS, CREATOR, QUOTA) and guessed and main not in cues and (understood.blocked or VERDICT in cues):
+        # 「为什么突然不能带别人家的商品了」, 「不是达人收款用的那种，官方号能不能挂别家货」,
+        # 「有几个达人…还能挂别家的货吗」: the classifier's question without its words,
+        # beside a verdict's: the verdict is asked.
+        asked = _first(PASTED_ERROR if understood.blocked else VERDICT, [q for q in asked if q != main])
     if CREATOR in cues and main in (VERDICT, PASTED_ERROR):
         # 「店只是收款用的…想继续带别人的货」: the creator's question; the verdict after.
         asked = _first(CREATOR, asked)

@@ -25,6 +25,10 @@ from actions.policy import load_policy, normalise_text
 from actions.policy.mentions import asking_sentence
 from components.merchant_facts import WHOLE_TEXT
 
+# Button payloads start with this (Rasa's `/intent{"entity": "value"}`).
+PAYLOAD = "/"
+
+
 class _TextComponent(GraphComponent):
     """A component that rewrites the text of every message, in training too."""
 
@@ -45,9 +49,10 @@ class _TextComponent(GraphComponent):
         raise NotImplementedError
 
     def process(self, messages: List[Message]) -> List[Message]:
+        """Rewrites each text; a button's payload (「/ask_when_effective」) stays as it is."""
         for message in messages:
             text = message.get(TEXT)
-            if isinstance(text, str) and text:
+            if isinstance(text, str) and text and not text.startswith(PAYLOAD):
                 message.set(TEXT, self.rewrite(text))
         return messages
 

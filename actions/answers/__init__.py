@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from actions.answers.pieces import Line, Situation, exempted, merge, verdict
 from actions.answers.topics import DEFAULT_QUESTION, MAIN_TOPICS, TOPICS, Topic
@@ -49,10 +49,12 @@ def answer(
     """Answer each of `questions` (intent names, see TOPICS, the main one first) for a
     merchant who may have any of the `possible` profiles.
 
-    Only the main question may ask for an input its answer depends on; a further
-    question whose answer would need one is left out. What the main question takes
-    for granted holds for the others (a creator asking how to go on selling has a bound
-    account). An exemption that settles everything for this merchant comes first.
+    Only the main question may ask for an input its answer depends on, and only when
+    no further question the message's words ask could be answered instead (「…别人怎么
+    还能带，原因是什么」 is answered, not met with a question); a further question whose
+    answer would need an input is left out. What the main question takes for granted
+    holds for the others (a creator asking how to go on selling has a bound account).
+    An exemption that settles everything for this merchant comes first.
     """
     policy = policy or load_policy()
     about = {
@@ -62,19 +64,25 @@ def answer(
     situations: List[Situation] = []
     offer_human = False
     asked = list(dict.fromkeys(questions or (DEFAULT_QUESTION,)))
+    answered: Set[str] = set()
     presumes = TOPICS[asked[0]].presumes
+    ask: Optional[str] = None
     for position, question in enumerate(asked):
         topic = TOPICS[question]
         decisions = _presumed(topic.presumes, _presumed(presumes, about[topic.about_products]))
         split = splitting_input(decisions, lambda d: topic.view(d, policy)) if topic.view else None
         if split and position == 0:
-            return Reply("", "", (), ask=split, pending=question)
+            ask = split
         if split:
             continue
         situation = Situation(policy, tuple(decisions.values()), possible, tuple(errors))
         situations.append(situation)
-        lines += [*exempted(situation), *topic.compose(situation)]
+        answered.add(question)
+        lines += [*(exempted(situation) if topic.personal else ()), *topic.compose(situation)]
         offer_human = offer_human or topic.offer_human(situation)
+    if ask and not any(TOPICS[q].asked_by_words for q in answered):
+        # Nothing the words of the message asked could be answered: ask for the input.
+        return Reply("", "", (), ask=ask, pending=asked[0])
     lines = _once(lines)
     clauses = merge(*(line.clauses for line in lines))
     return Reply(

@@ -36,8 +36,10 @@ View = Callable[[Decision, Policy], Hashable]
 class Topic:
     """A kind of question: its button title, its composer, what of a decision its
     answer shows (None: it needs to know nothing of the merchant), what it takes for
-    granted, whether it is about whose products (本店/联盟), what it offers after, and
-    whether its words alone (a cue such as 「灰度」) make an unsure message this question."""
+    granted, whether it is about whose products (本店/联盟), what it offers after,
+    whether its words alone (a cue such as 「灰度」) make an unsure message this question,
+    and whether its answer speaks to the merchant's own case (an exemption that settles
+    that case then comes first)."""
 
     title: str
     compose: Callable[[Situation], Lines]
@@ -47,6 +49,7 @@ class Topic:
     offer_human: Callable[[Situation], bool] = lambda situation: False
     suggests_topics: bool = False
     asked_by_words: bool = False
+    personal: bool = False
 
 
 def verdict_view(decision: Decision, policy: Policy) -> Hashable:
@@ -139,7 +142,7 @@ def _creator(s: Situation) -> Lines:
         fixes = [s.policy.fixes[f] for f in closing]
         return tuple(Line(f"{fix_text(fix)}。", fix.clauses, f"fix:{fix.id}") for fix in fixes)
     silent = s.policy.quoted.source_silent
-    return (*tailored(s), Line(silent.text + "，建议您联系人工客服确认。", silent.clauses))
+    return (Line(silent.text + "，建议您联系人工客服确认。", silent.clauses),)
 
 
 def _reason(s: Situation) -> Lines:
@@ -174,13 +177,13 @@ TOPICS: Dict[str, Topic] = {
         presumes=_bound,
         offer_human=lambda s: not s.decision.exemption and not _closing(s.decision, s.policy),
     ),
-    "ask_who_is_affected": Topic("哪些商家和账号受影响", _who),
-    "ask_limit_quota": Topic("能添加多少联盟商品", _quota, asked_by_words=True),
+    "ask_who_is_affected": Topic("哪些商家和账号受影响", _who, personal=True),
+    "ask_limit_quota": Topic("能添加多少联盟商品", _quota, asked_by_words=True, personal=True),
     "ask_where_to_operate": Topic("在后台哪里操作", _where, about_products=True),
     "ask_error_location": Topic("报错提示出现在哪里", _error_location, asked_by_words=True),
-    "ask_why_others_still_sell": Topic("为什么别人还能带别家的货", _others, asked_by_words=True),
-    "ask_why_live_products_not_in_showcase": Topic("直播过的商品为什么不在橱窗列表", _no_sync, asked_by_words=True),
-    "ask_rule_reason": Topic("为什么会有这条规则", _reason, asked_by_words=True),
+    "ask_why_others_still_sell": Topic("为什么别人还能带别家的货", _others, asked_by_words=True, personal=True),
+    "ask_why_live_products_not_in_showcase": Topic("直播过的商品为什么不在橱窗列表", _no_sync, asked_by_words=True, personal=True),
+    "ask_rule_reason": Topic("为什么会有这条规则", _reason, asked_by_words=True, personal=True),
     "ask_beyond_source": Topic("规则说明以外的问题", _beyond, offer_human=lambda s: True, suggests_topics=True),
 }
 DEFAULT_QUESTION = "ask_why_cannot_add"

@@ -9,7 +9,9 @@ the merchant claims it:
 - of the shop types or roles a message names, those in the sentence that asks the
   question are the merchant's (a story may name others: 「群里说旗舰店早就限制了」);
 - a merchant who says they have no shop is describing themselves: the roles they name
-  beside it are the rule's (「我没开店，官方号是不是只能卖本店商品」);
+  beside it are the rule's (「我没开店，官方号是不是只能卖本店商品」); a cross-border shop
+  of any kind is a cross-border shop (「跨境的专营店」);
+- a value denied and then claimed is claimed (「不是旗舰店的官方号，是旗舰店的授权号」);
 - a value the merchant wishes for, or to leave, is not what they ask about
   (「变回普通达人号」, 「退出授权」); a shop type or role of someone else is not theirs
   (「别人家的官方号还在带」);
@@ -38,7 +40,7 @@ _DENIED = re.compile(
 )
 _DENIES_PHRASE = re.compile(r"(不是|并不是|并非|不属于)[^，,。;；!?！？]{0,6}$")
 _WISHED = re.compile(r"(变回|变成|改成|转成|换成|成为|想当|想做|申请成|退出|取消|解除)$")
-_SOMEONE_ELSES = re.compile(r"(别人|别家|人家|其他|其它|隔壁|同行|对手)(家)?(的|个|那个|这些)?['’\s]*$|\bothers?\b[^,.;!?]{0,12}$")
+_SOMEONE_ELSES = re.compile(r"(别人|别家|人家|其他|其它|隔壁|同行|对手|朋友|同事)(家)?(的|个|那个|这些)?['’\s]*$|\bothers?\b[^,.;!?]{0,12}$")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|更正|纠正|改一下|改成|应该是|其实是|准确(地)?说")
 _RESTATED = re.compile(r"(只|仅)(能|可以|让|允许|许|有)?(添加|加|卖|带|上|挂|放|销售|售卖)?(的)?$")
 # Inputs a merchant has one value of: a later correction replaces an earlier value.
@@ -61,11 +63,21 @@ def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[M
     """The mentions of `text`: `found` plus the patterns, each judged claimed or denied,
     in the order said; superseded and restating mentions are left out."""
     mentions = sorted([*found, *_patterns(text, found, policy)], key=lambda m: m.start)
-    mentions = [replace(m, denied=_is_denied(text, m)) for m in mentions if not _is_wished(text, m)]
+    bare = _without(text, mentions)
+    mentions = [replace(m, denied=_is_denied(bare, m)) for m in mentions if not _is_wished(text, m)]
     for parts in (_SENTENCE, _CLAUSE):
         mentions = _asked_about(mentions, asking_sentence(text, parts))
-    mentions = _corrected(text, mentions)
-    return _products(text, _self_described(mentions, policy), policy)
+    mentions = _reclaimed(_corrected(text, mentions))
+    return _products(text, _self_described(_qualified(mentions, policy), policy), policy)
+
+
+def _without(text: str, mentions: Sequence[Mention]) -> str:
+    """`text` with every mention blanked, so a denial reaches over the names between it
+    and a value (「不是旗舰店的官方号」 denies the official account too)."""
+    chars = list(text)
+    for m in mentions:
+        chars[m.start : m.end] = ["\0"] * (m.end - m.start)
+    return "".join(chars)
 
 
 def asking_sentence(text: str, parts: "re.Pattern[str]" = _SENTENCE) -> Tuple[int, int]:
@@ -117,7 +129,7 @@ def _clause_before(text: str, mention: Mention) -> str:
 
 
 def _is_denied(text: str, mention: Mention) -> bool:
-    before = _clause_before(text, mention)
+    before = _clause_before(text, mention).replace("\0", "")
     return bool(_DENIED.search(before)) and not before.endswith(("是不是", "是否"))
 
 
@@ -140,6 +152,26 @@ def _corrected(text: str, mentions: List[Mention]) -> List[Mention]:
         if any(m.dimension == dimension and not m.denied and m.start >= last for m in mentions)
     }
     return [m for m in mentions if not (m.dimension in replaced and not m.denied and m.start < last)]
+
+
+def _reclaimed(mentions: List[Mention]) -> List[Mention]:
+    """A value denied and then claimed (「不是旗舰店的官方号，是旗舰店的授权号」) is claimed."""
+    last = {(m.dimension, m.value): m.denied for m in mentions}
+    return [m for m in mentions if not (m.denied and last[(m.dimension, m.value)] is False)]
+
+
+def _qualified(mentions: List[Mention], policy: Policy) -> List[Mention]:
+    """A shop type exempt whatever the role (跨境店) qualifies the others named beside
+    it: 「跨境的专营店」, "cross-border 旗舰店" are cross-border shops."""
+    exempt = {
+        shop
+        for shop in policy.values("shop_type")
+        if all(entry.status for entry in policy.coverage if shop in entry.shop_types)
+    }
+    shops = [m for m in mentions if m.dimension == "shop_type" and not m.denied]
+    if any(m.value in exempt for m in shops):
+        return [m for m in mentions if m not in shops or m.value in exempt]
+    return mentions
 
 
 def _asked_about(mentions: List[Mention], sentence: Tuple[int, int]) -> List[Mention]:

@@ -5,6 +5,7 @@ same pipeline) and the command line (vocabulary.normalise) all read merchant tex
 `normalise_text`: traditional → simplified characters (OpenCC), full → half width, lower
 case; then every English alias, homophone (pinyin-input slip: 关方号 → 官方号) and near
 miss (人店一休号 → 人店一体号) of a vocabulary name is replaced by the name itself.
+A syllable typed in pinyin inside a name (guan方号) becomes its character too.
 Homophones and near misses keep the length of the text, so positions stay valid. Two-
 character names are common words too (个体 sounds like 个题), so their slips count only
 next to another name.
@@ -21,10 +22,16 @@ from typing import Dict, Iterator, List, Mapping, Optional, Set, Tuple
 from actions.policy.model import INPUTS, Policy
 
 _SPACE = re.compile(r"\s+")
+# Variant characters both written in simplified Chinese, folded to one.
+_VARIANTS = str.maketrans({"帐": "账"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ASCII_WORD = re.compile(r"[a-z]")
 # Names this long may also differ in one character that does not sound alike.
 _NEAR_MISS_LENGTH = 5
+# A syllable typed in pinyin counts inside a name with at least this many characters
+# of it around it.
+_SLIP_CONTEXT = 2
+_LATIN_RUN = re.compile(r"[a-z]+")
 # Characters mistaken for one another by their shape (形近字), as merchants mistype
 # the vocabulary's names: 个休店 for 个体店.
 _LOOKALIKES = ("休体", "宫官", "买卖实", "现视", "顷频", "垮跨挎", "竟境", "朕联", "盅盟", "拯营", "授援", "权杈", "店庄", "场汤")
@@ -37,19 +44,19 @@ def fold(text: str) -> str:
 
 
 def simplify(text: str) -> str:
-    """Simplified characters, half width, lower case."""
-    return _t2s(unicodedata.normalize("NFKC", text)).casefold()
+    """Simplified characters (one form of each variant: 帐号 → 账号), half width, lower case."""
+    return _t2s(unicodedata.normalize("NFKC", text)).casefold().translate(_VARIANTS)
 
 
-def normalise_text(text: str, policy: Policy, english: Optional[Mapping[str, str]] = None) -> str:
-    """`text` simplified, with English aliases, homophones and near misses of the
-    vocabulary's names replaced by the names, then the `english` words (a glossary of
-    question words: "where" → 在哪) replaced too."""
+def normalise_text(text: str, policy: Policy, glossary: Optional[Mapping[str, str]] = None) -> str:
+    """`text` simplified, with syllables typed in pinyin, English aliases, homophones
+    and near misses of the vocabulary's names replaced by the names, then the words of
+    the `glossary` (English and dialect question words: "where" → 在哪, 点解 → 为什么)."""
     index = _index(policy)
-    text = _repair(index.english.sub(lambda m: _lookup(index.english_names, m.group(0)), simplify(text)), index)
-    if english:
-        glossary = _glossary(tuple(sorted(english.items())))
-        text = glossary.sub(lambda m: _lookup(english, m.group(0)), text)
+    text = _typed_pinyin(simplify(text), index)
+    text = _repair(index.english.sub(lambda m: _lookup(index.english_names, m.group(0)), text), index)
+    if glossary:
+        text = _glossary(tuple(sorted(glossary.items()))).sub(lambda m: _lookup(glossary, m.group(0)), text)
     return text
 
 
@@ -61,7 +68,11 @@ def _lookup(names: Mapping[str, str], found: str) -> str:
 
 @lru_cache(maxsize=16)
 def _glossary(words: Tuple[Tuple[str, str], ...]) -> "re.Pattern[str]":
-    return _alternation(dict(words), english=True)
+    """English words (whole words, plurals too) or other words (anywhere) of a glossary."""
+    english = {key: value for key, value in words if _ASCII_WORD.search(key)}
+    other = {key: value for key, value in words if key not in english}
+    parts = [_alternation(names, english=latin).pattern for latin, names in ((True, english), (False, other)) if names]
+    return re.compile("|".join(parts))
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,11 @@ class _Index:
                 for position, character in enumerate(name):
                     self.by_place.setdefault((len(name), position, character), []).append(name)
         self.lengths = sorted({length for length, _, _ in self.by_place}, reverse=True)
+        self.by_sound: Dict[str, List[Tuple[str, int]]] = {}
+        for name in self.chinese_names:
+            if len(name) >= _SLIP_CONTEXT + 1 and all(_CJK.match(c) for c in name):
+                for position, character in enumerate(name):
+                    self.by_sound.setdefault(_sound(character), []).append((name, position))
 
 
 def _alternation(names: Dict[str, object], english: bool) -> "re.Pattern[str]":
@@ -153,6 +169,19 @@ def _alike(typed: str, meant: str) -> bool:
 
 def _toneless(reading: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c)).replace("ü", "v")
+
+
+def _typed_pinyin(text: str, index: _Index) -> str:
+    """A syllable typed in pinyin inside a name (专营店的guan方号) becomes the name's
+    character, when the rest of the name stands around it."""
+    for match in reversed(list(_LATIN_RUN.finditer(text))):
+        start, end = match.span()
+        for name, position in index.by_sound.get(match.group(0), ()):
+            before, after = name[:position], name[position + 1 :]
+            if text[start - len(before) : start] == before and text[end : end + len(after)] == after:
+                text = text[:start] + name[position] + text[end:]
+                break
+    return text
 
 
 def _repair(text: str, index: _Index) -> str:

@@ -60,11 +60,11 @@ def quotes_an_error(turn: str) -> bool:
 def test_no_benchmark_sentence_is_in_the_training_data():
     turns = [
         (c.id, t)
-        for c in evaluate.load_cases()
+        for c in evaluate.load_cases((*evaluate.BENCHMARK, evaluate.HOLDOUT))
         for t in c.turns
         if len(folded(t)) >= SHORTEST_SENTENCE and not quotes_an_error(t)
     ]
-    assert len(turns) > 300
+    assert len(turns) > 900
     assert near_copies(turns, training_sentences()) == []
 
 
@@ -78,6 +78,7 @@ def test_the_benchmark_is_large_and_covers_every_kind():
     cases = evaluate.load_cases()
     categories = {case.category for case in cases}
     assert len(cases) >= 250 and len(categories) >= 20
+    assert len({case.id for case in cases}) == len(cases)
     assert sum(len(t) >= 300 for c in cases for t in c.turns) >= 10
 
 

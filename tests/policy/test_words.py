@@ -33,6 +33,7 @@ def said(text, dimension):
         ("专买店 旗见店 支播间", "专卖店 旗舰店 直播间"),
         ("人店一休号", "人店一体号"),  # one character wrong inside a long name
         ("个休店的授权号", "个体店的授权号"),  # a character of the same shape
+        ("专营店的guan方号", "专营店的官方号"),  # a syllable typed in pinyin
         ("官方棋舰店", "官方旗舰店"),  # a longer name wins over an alias inside it
         ("买场官方号", "卖场官方号"),  # a two-character slip beside another name
         ("authorized account of a specialty store", "授权号 of a 专营店"),  # English
@@ -53,6 +54,7 @@ def test_merchant_words_take_the_vocabulary_spelling(typed, meant):
         "挂别家商品",  # not 自家商品: a name's first and last characters carry its meaning
         "老板自己的号",  # not 自己的货
         "我们这个是授权号",  # 是 has the rare reading tí, but 个是 is not 个体
+        "guan一下",  # a pinyin syllable outside any name
     ],
 )
 def test_common_words_that_merely_sound_alike_are_left_alone(text):
@@ -93,6 +95,7 @@ def test_claimed_and_denied_values(text, dimension, claims, denies):
         ("账号从来没绑过小店", "unbound"),
         ("没开抖店 只在选品广场挑货", "unbound"),
         ("我的抖音号没有关联任何店铺", "unbound"),
+        ("俺这抖音号一个店都没绑", "unbound"),
     ],
 )
 def test_roles_described_in_the_merchants_words(text, role):

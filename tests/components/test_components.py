@@ -1,0 +1,89 @@
+"""The project's NLU components on their own, with Rasa's Message (no model needed)."""
+
+import pytest
+import yaml
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from components.merchant_facts import WHOLE_TEXT, MerchantFacts, QuestionCues
+from components.merchant_words import MerchantWords, QuestionWindow
+from scripts.stack import ROOT
+
+CONFIG = {item["name"].split(".")[-1]: item for item in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]}
+
+
+def message(text, **data):
+    return Message(data={TEXT: text, **data})
+
+
+def config_of(name):
+    return {key: value for key, value in CONFIG[name].items() if key != "name"}
+
+
+def test_merchant_words_rewrite_text_but_never_a_buttons_payload():
+    words = MerchantWords({"glossary": config_of("MerchantWords")["glossary"]})
+    said, button = message("When 個體店 关方号"), message("/ask_when_effective")
+    words.process([said, button])
+    assert said.get(TEXT) == "什么时候 个体店 官方号"
+    assert button.get(TEXT) == "/ask_when_effective"
+
+
+def test_the_question_window_keeps_the_asking_sentence_of_a_long_message_and_the_whole_text():
+    window = QuestionWindow({**QuestionWindow.get_default_config(), **config_of("QuestionWindow")})
+    story = "我们是做零食的。" * 20 + "老板让我问一下：企业店的授权号什么时候开始限制的？"
+    long = message(story)
+    window.process([long])
+    assert long.get(TEXT) == "老板让我问一下：企业店的授权号什么时候开始限制的？"
+    assert long.get(WHOLE_TEXT) == story
+
+
+def test_merchant_facts_mark_denied_values_and_name_a_pasted_error():
+    spacy_found = [
+        {"entity": "shop_type", "value": "specialty", "start": 3, "end": 6},
+        {"entity": "shop_type", "value": "跨境店", "start": 9, "end": 12},
+    ]
+    said = message("我们是专营店，不是跨境店，提示已达上限", **{ENTITIES: spacy_found})
+    MerchantFacts({}).process([said])
+    found = {(e["entity"], e["value"], e.get("role")) for e in said.get(ENTITIES)}
+    assert ("shop_type", "specialty", None) in found
+    assert ("shop_type", "cross_border", "denied") in found
+    assert ("error", "live_limit", None) in found
+
+
+@pytest.fixture
+def cues():
+    return QuestionCues({**QuestionCues.get_default_config(), **config_of("QuestionCues")})
+
+
+def test_a_request_for_a_person_anywhere_becomes_the_intent(cues):
+    said = message(
+        "窗口",
+        **{
+            WHOLE_TEXT: "我们是旗舰店 加不了联盟商品 请直接给我安排人工客服",
+            INTENT: {"name": "ask_why_cannot_add", "confidence": 0.9},
+            INTENT_RANKING_KEY: [{"name": "ask_why_cannot_add", "confidence": 0.9}],
+        },
+    )
+    cues.process([said])
+    assert said.get(INTENT)["name"] == "request_human"
+    assert said.get(INTENT_RANKING_KEY)[1]["name"] == "ask_why_cannot_add"
+
+
+def test_a_request_taken_back_is_no_request(cues):
+    said = message("不用转人工 我自己看", **{INTENT: {"name": "thank", "confidence": 0.9}})
+    cues.process([said])
+    assert said.get(INTENT)["name"] == "thank"
+
+
+def test_further_questions_and_being_blocked_become_entities(cues):
+    said = message("个体店授权号 直播加不了联盟 几号开始限制的")
+    cues.process([said])
+    entities = {(e["entity"], e["value"]) for e in said.get(ENTITIES)}
+    assert ("question", "ask_when_effective") in entities
+    assert any(entity == "blocked" for entity, _ in entities)
+
+
+def test_a_cue_under_a_denial_does_not_count(cues):
+    said = message("我们不是达人收款用的那种 正常运营的店", **{WHOLE_TEXT: "我们不是达人收款用的那种 正常运营的店"})
+    cues.process([said])
+    assert ("question", "ask_keep_selling_as_creator") not in {(e["entity"], e["value"]) for e in said.get(ENTITIES) or []}
