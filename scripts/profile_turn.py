@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import gc
 import inspect
 import json
 import logging
@@ -59,9 +60,11 @@ def timed(spent: Spent, label: str, function: Callable[..., Any]) -> Callable[..
 
 def instrument(spent: Spent) -> List[str]:
     """Wrap the parts of a turn; returns their labels in print order."""
-    from rasa.core import processor, tracker_store
+    from rasa.core import processor
     from rasa.core.actions import action
     from rasa.shared.core import trackers
+
+    from stores.tracker_store import StrictSQLTrackerStore
 
     parts: List[Tuple[str, Any, str]] = [
         ("NLU parse", processor.MessageProcessor, "parse_message"),
@@ -70,14 +73,29 @@ def instrument(spent: Spent) -> List[str]:
         ("action run", processor.MessageProcessor, "_run_action"),
         ("action-server call (HTTP)", action.RemoteAction, "run"),
         ("tracker state for the action server", trackers.DialogueStateTracker, "current_state"),
-        ("tracker store read", tracker_store.SQLTrackerStore, "_retrieve"),
-        ("tracker store write", tracker_store.SQLTrackerStore, "save"),
+        ("tracker store read", StrictSQLTrackerStore, "retrieve"),
+        ("tracker store write", StrictSQLTrackerStore, "save"),
         ("JSON encode", json, "dumps"),
         ("JSON decode", json, "loads"),
     ]
     for label, owner, name in parts:
         setattr(owner, name, timed(spent, label, getattr(owner, name)))
     return [label for label, _, _ in parts]
+
+
+def time_garbage_collection(spent: Spent) -> List[str]:
+    """Record the pauses of Python's garbage collector, by generation; returns their labels."""
+    started: List[float] = []
+    labels = [f"garbage collection, generation {generation}" for generation in range(3)]
+
+    def callback(phase: str, info: Dict[str, int]) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            spent[labels[info["generation"]]].append(time.perf_counter() - started[0])
+
+    gc.callbacks.append(callback)
+    return labels
 
 
 async def turns(agent: Any, count: int, spent: Spent) -> None:
@@ -106,9 +124,12 @@ async def profile(model: Path, count: int) -> str:
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
 
+    from channels import action_calls
+
+    action_calls.install()  # as the REST channel does in the server
     agent = await load_agent(model_path=str(model), endpoints=AvailableEndpoints.read_endpoints("endpoints.yml"))
     spent: Spent = defaultdict(list)
-    labels = instrument(spent)
+    labels = instrument(spent) + time_garbage_collection(spent)
     await turns(agent, 5, spent)  # warm up: first calls load lazily
     spent.clear()
     await turns(agent, count, spent)
@@ -119,7 +140,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=60)
     args = parser.parse_args(argv)
+    from rasa.utils.log_utils import configure_structlog
+
     logging.disable(logging.INFO)  # Rasa's debug log would be timed too
+    configure_structlog(logging.WARNING)
     with tempfile.TemporaryDirectory() as workdir:
         stack = Stack(Path(workdir))
         stack.start_actions()

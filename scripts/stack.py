@@ -94,7 +94,7 @@ class Stack:
             **os.environ,
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
-            "ACTIONS_URL": f"http://localhost:{self.actions_port}/webhook",
+            "ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
             "ASSISTANT_SQLITE_PATH": str(workdir / "conversations.db"),
             "ASSISTANT_TOKEN": self.token,
             "ASSISTANT_ALLOWED_ORIGINS": f"http://localhost:{self.rasa_port}",
@@ -110,7 +110,7 @@ class Stack:
 
     def start_actions(self) -> None:
         self.actions = self._spawn("actions", "run", "actions", "--actions", "actions", "--port", str(self.actions_port))
-        wait_until_up(f"http://localhost:{self.actions_port}/health", [self.actions], 120)
+        self._wait_until_up(f"http://localhost:{self.actions_port}/health", "actions", self.actions, 120)
 
     def start_rasa(self) -> None:
         self.rasa = self._spawn(
@@ -118,7 +118,7 @@ class Stack:
             "--auth-token", self.token, "--cors", f"http://localhost:{self.rasa_port}",
             "--credentials", "credentials.yml", "--endpoints", self.endpoints,
         )
-        wait_until_up(f"http://localhost:{self.rasa_port}/", [self.rasa], 240)
+        self._wait_until_up(f"http://localhost:{self.rasa_port}/", "rasa", self.rasa, 240)
 
     def start(self) -> Assistant:
         self.start_actions()
@@ -145,16 +145,20 @@ class Stack:
     def log(self, name: str) -> str:
         return (self.workdir / f"{name}.log").read_text(errors="replace")
 
-
-def wait_until_up(url: str, processes: List[subprocess.Popen], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for process in processes:
+    def _wait_until_up(self, url: str, name: str, process: subprocess.Popen, seconds: float) -> None:
+        """Return once `url` answers; raise with the end of the server's log if it exits or hangs."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"{' '.join(map(str, process.args[1:4]))} exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
+                raise RuntimeError(f"{name} exited with {process.returncode}:\n{self._log_tail(name)}")
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.5)
+        raise RuntimeError(f"{url} did not answer within {seconds:.0f} s:\n{self._log_tail(name)}")
+
+    def _log_tail(self, name: str, lines: int = 30) -> str:
+        return "\n".join(self.log(name).splitlines()[-lines:])
+
+

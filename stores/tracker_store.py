@@ -1,12 +1,23 @@
-"""A SQL tracker store that never loses a turn silently."""
+"""A SQL tracker store that never loses a turn silently, and whose turns cost the same
+in a long conversation as in a short one."""
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
-from typing import Any, Set, Text
+from typing import Any, Dict, List, Optional, Set, Text, Type
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ConversationPaused, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+
+# How many of a conversation's latest events a turn reads: enough for the dialogue's
+# rules (the latest message and action) and the hand-off summary (the latest words).
+RECENT_EVENTS = 40
+# Set on a tracker this store read: how many of its events are already stored.
+_STORED = "_stored_events"
 
 
 class TrackerStoreUnavailable(RuntimeError):
@@ -34,17 +45,36 @@ class UnsavedTurns:
             return False
 
 
+class ConversationState(SQLTrackerStore.Base):  # type: ignore[misc, valid-type]
+    """A conversation's state after its latest event: its slots and whether it is paused."""
+
+    __tablename__ = "conversation_states"
+    sender_id = sa.Column(sa.String(255), primary_key=True)
+    state = sa.Column(sa.Text, nullable=False)
+
+
 class StrictSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore that refuses to start without its database and records failed saves.
+    """SQLTrackerStore that refuses to start without its database, records failed saves,
+    and reads a conversation as its state plus its latest events.
 
     Rasa wraps every tracker store in a fail-safe that falls back to memory on errors; this
     store makes such a fallback visible: the start fails with a clear error, and a turn
     that could not be saved is reported to the merchant by the input channel.
+
+    Rasa's store reads every event of the current session on each turn, so a turn gets
+    slower the longer the conversation; every later step (predictions, the tracker sent
+    to the action server) grows with it. This one keeps each conversation's slots and
+    pause state in `conversation_states` (written with the events, in one transaction)
+    and reads that row and the latest RECENT_EVENTS events: the same tracker state,
+    bounded. Every event is still stored, once; the HTTP API's full tracker reads all.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, recent_events: int = RECENT_EVENTS, **kwargs: Any) -> None:
+        self.recent_events = recent_events
         try:
             super().__init__(*args, **kwargs)
+            if self.engine.dialect.name == "sqlite":
+                sa.event.listen(self.engine, "connect", _write_ahead_log)
             # The parent logs and carries on when it cannot create its tables.
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("SELECT 1")
@@ -54,9 +84,115 @@ class StrictSQLTrackerStore(SQLTrackerStore):
                 f"cannot reach the conversation database at {where}: {type(error).__name__}: {error}"
             ) from error
 
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The conversation's current session: its state and its latest events."""
+        with self.session_scope() as session:
+            row = session.get(ConversationState, sender_id)
+            if row is None:
+                return await super().retrieve(sender_id)
+            recent = (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .order_by(self.SQLEvent.id.desc())
+                .limit(self.recent_events)
+                .all()
+            )
+            events = [json.loads(event.data) for event in reversed(recent)]
+            state = json.loads(row.state)
+        starts = [i for i, event in enumerate(events) if event.get("event") == SessionStarted.type_name]
+        events = events[starts[-1] :] if starts else _restored(state) + events
+        tracker = DialogueStateTracker.from_events(sender_id, _deserialised(events), self.domain.slots)
+        setattr(tracker, _STORED, len(tracker.events))
+        return tracker
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
-            await super().save(tracker)
+            if getattr(tracker, _STORED, None) is None:
+                await super().save(tracker)
+                self._save_state(tracker)
+            else:
+                await self._append(tracker)
         except Exception:
             UnsavedTurns.add(tracker.sender_id)
             raise
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Publishes the events this turn added (the tracker knows which)."""
+        stored = getattr(tracker, _STORED, None)
+        if self.event_broker is None or stored is None:
+            await super().stream_events(tracker)
+            return
+        await self._stream_new_events(self.event_broker, list(tracker.events)[stored:], tracker.sender_id)
+
+    async def _append(self, tracker: DialogueStateTracker) -> None:
+        """Stores the events added since the tracker was read, and the new state."""
+        await self.stream_events(tracker)
+        new_events = list(tracker.events)[getattr(tracker, _STORED) :]
+        with self.session_scope() as session:
+            for event in new_events:
+                session.add(self._row(tracker.sender_id, event))
+            updated = (
+                session.query(ConversationState)
+                .filter(ConversationState.sender_id == tracker.sender_id)
+                .update({"state": _state(tracker)}, synchronize_session=False)
+            )
+            if not updated:
+                self._merge_state(session, tracker)
+            session.commit()
+        setattr(tracker, _STORED, len(tracker.events))
+
+    def _row(self, sender_id: Text, event: Event) -> Any:
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
+
+    def _save_state(self, tracker: DialogueStateTracker) -> None:
+        with self.session_scope() as session:
+            self._merge_state(session, tracker)
+            session.commit()
+
+    @staticmethod
+    def _merge_state(session: Any, tracker: DialogueStateTracker) -> None:
+        session.merge(ConversationState(sender_id=tracker.sender_id, state=_state(tracker)))
+
+
+def _state(tracker: DialogueStateTracker) -> Text:
+    """The row of `conversation_states` for the tracker: its set slots and its pause."""
+    slots = {name: value for name, value in tracker.current_slot_values().items() if value is not None}
+    return json.dumps({"slots": slots, "paused": tracker.is_paused()}, ensure_ascii=False)
+
+
+@functools.lru_cache(maxsize=None)
+def _event_class(type_name: Text) -> Type[Event]:
+    event_class = Event.resolve_by_type(type_name)
+    assert event_class is not None  # resolve_by_type raises on unknown names
+    return event_class
+
+
+def _deserialised(events: List[Dict[Text, Any]]) -> List[Event]:
+    """Rasa's `deserialise_events`, with each event class looked up once per process:
+    Rasa walks every Event subclass for every event (about 0.1 ms each)."""
+    restored = (_event_class(event["event"])._from_parameters(event) for event in events)
+    return [event for event in restored if event is not None]
+
+
+def _write_ahead_log(connection: Any, _: Any) -> None:
+    """SQLite in write-ahead-log mode: one sync per saved turn instead of two, and reads
+    (the maintainer view, a second process) do not wait for writes."""
+    connection.execute("PRAGMA journal_mode=WAL")
+
+
+def _restored(state: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """Events that bring a new tracker to a stored state (the slots, a pause); replaying
+    the latest events after them ends in the same state, as every one of these is a last
+    write that the latest events either repeat or overwrite."""
+    events: List[Event] = [SlotSet(name, value) for name, value in state.get("slots", {}).items()]
+    if state.get("paused"):
+        events.append(ConversationPaused())
+    return [event.as_dict() for event in events]

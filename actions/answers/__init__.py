@@ -57,9 +57,8 @@ def answer(
     An exemption that settles everything for this merchant comes first.
     """
     policy = policy or load_policy()
-    about = {
-        products: assess(possible, product_source if products else None, as_of, policy) for products in (False, True)
-    }
+    general = assess(possible, None, as_of, policy)
+    about = {False: general, True: general if product_source in (None, policy.default_product_source) else assess(possible, product_source, as_of, policy)}
     lines: List[Line] = []
     situations: List[Situation] = []
     offer_human = False

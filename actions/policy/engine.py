@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Callable, Dict, Hashable, Iterable, Mapping, Optional, Sequence, Tuple
@@ -87,12 +88,15 @@ def evaluate(
     An unknown value raises UnknownValueError naming the allowed ones.
     """
     policy = policy or load_policy()
-    given = dict(zip(INPUTS, (shop_type, account_role, scene, product_source)))
-    facts = {
-        name: None if value is None else normalise(name, value, policy)
-        for name, value in given.items()
-    }
-    as_of = as_of or dt.date.today()
+    given = zip(INPUTS, (shop_type, account_role, scene, product_source))
+    canonical = tuple(None if value is None else normalise(name, value, policy) for name, value in given)
+    return _decide(canonical, as_of or dt.date.today(), policy)
+
+
+@lru_cache(maxsize=4096)
+def _decide(canonical: Tuple[Optional[str], ...], as_of: dt.date, policy: Policy) -> Decision:
+    """evaluate() for canonical ids (decisions are immutable, so they are cached)."""
+    facts = dict(zip(INPUTS, canonical))
     entry = _coverage(policy, facts["shop_type"], facts["account_role"])
     place = policy.scenes.get(facts["scene"]) if facts["scene"] else None
     if entry is None:

@@ -40,6 +40,8 @@ def _index(dimension: str, policy: Policy) -> Dict[str, str]:
 
 def _lookup(dimension: str, text: str, policy: Policy) -> Optional[str]:
     index = _index(dimension, policy)
+    if text in index:  # a canonical id or a plain name: the common case, no folding
+        return index[text]
     return index.get(fold(text)) or index.get(fold(normalise_text(text, policy)))
 
 
