@@ -66,8 +66,8 @@ run: $(MODEL) web  ## Start the action server and the Rasa server (port 5005); C
 
 test: test-unit validate test-stories test-conversation test-browser  ## Run every test
 
-test-unit: $(VENV)/.installed $(NLU_BUILD)/.built  ## Policy engine, vocabulary, renderer, actions, NLU components, stores, channels (no model needed)
-	$(PY) -m pytest -q tests/policy tests/actions tests/components tests/stores tests/web
+test-unit: $(VENV)/.installed $(NLU_BUILD)/.built  ## Policy engine, vocabulary, renderer, actions, NLU components, stores, channels, test servers (no model needed)
+	$(PY) -m pytest -q tests/policy tests/actions tests/components tests/stores tests/web tests/scripts
 
 validate: $(VENV)/.installed $(NLU_BUILD)/.built  ## rasa data validate
 	$(RASA) data validate --config $(CONFIG) --domain domain.yml --data $(TRAINING)

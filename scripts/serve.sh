@@ -29,7 +29,7 @@ cors=$(echo "$ASSISTANT_ALLOWED_ORIGINS" | tr ',' ' ')
 .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
 actions_pid=$!
 # shellcheck disable=SC2086
-.venv/bin/rasa run --model "$model" --port "$port" --enable-api --auth-token "$ASSISTANT_TOKEN" \
+.venv/bin/rasa run --model "$model" --port "$port" --enable-api --auth-token="$ASSISTANT_TOKEN" \
   --cors $cors --credentials credentials.yml --endpoints "$endpoints" &
 rasa_pid=$!
 

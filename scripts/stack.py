@@ -112,12 +112,16 @@ class Stack:
         self.actions = self._spawn("actions", "run", "actions", "--actions", "actions", "--port", str(self.actions_port))
         self._wait_until_up(f"http://localhost:{self.actions_port}/health", "actions", self.actions, 120)
 
-    def start_rasa(self) -> None:
-        self.rasa = self._spawn(
-            "rasa", "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api",
-            "--auth-token", self.token, "--cors", f"http://localhost:{self.rasa_port}",
+    def rasa_arguments(self) -> List[str]:
+        """`rasa run`'s arguments; `--auth-token=…` also reads a token that starts with "-"."""
+        return [
+            "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api",
+            f"--auth-token={self.token}", "--cors", f"http://localhost:{self.rasa_port}",
             "--credentials", "credentials.yml", "--endpoints", self.endpoints,
-        )
+        ]
+
+    def start_rasa(self) -> None:
+        self.rasa = self._spawn("rasa", *self.rasa_arguments())
         self._wait_until_up(f"http://localhost:{self.rasa_port}/", "rasa", self.rasa, 240)
 
     def start(self) -> Assistant:
