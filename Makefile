@@ -19,7 +19,7 @@ MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name 
 POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
 WEB_SOURCES  := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/pages/*)
 
-.PHONY: help venv build web train run test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest bench eval profile clean
+.PHONY: help venv build web train run lint test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest bench eval profile clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -64,7 +64,13 @@ $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
 run: $(MODEL) web  ## Start the action server and the Rasa server (port 5005); Ctrl-C stops both
 	@scripts/serve.sh $(MODEL)
 
-test: test-unit validate test-stories test-conversation test-browser  ## Run every test
+lint: $(VENV)/.installed web/node_modules/.installed  ## ruff (lint + format), mypy (strict on the engine and the renderer), ESLint and the web unit tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd web && npm run --silent lint && npm test --silent
+
+test: lint test-unit validate test-stories test-conversation test-browser  ## Run every test, linters first
 
 test-unit: $(VENV)/.installed $(NLU_BUILD)/.built  ## Policy engine, vocabulary, renderer, actions, NLU components, stores, channels, test servers (no model needed)
 	$(PY) -m pytest -q tests/policy tests/actions tests/components tests/stores tests/web tests/scripts

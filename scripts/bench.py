@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from scripts import loadtest
 from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
@@ -60,9 +60,9 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def timed(call: Callable[[], object]) -> float:
+def timed(call: Callable[..., object], *args: Any) -> float:
     started = time.perf_counter()
-    call()
+    call(*args)
     return time.perf_counter() - started
 
 
@@ -94,8 +94,8 @@ def one_user(stack: Stack, rounds: int = 10) -> None:
     for _ in range(rounds):
         sender = f"bench-{uuid.uuid4().hex[:8]}"
         for text in TURNS:
-            parse.append(timed(lambda: assistant.parse(text)))
-            turns.append(timed(lambda: assistant.say(sender, text)))
+            parse.append(timed(assistant.parse, text))
+            turns.append(timed(assistant.say, sender, text))
     p50, p95 = percentile(parse, 0.5), percentile(parse, 0.95)
     t50, t95 = percentile(turns, 0.5), percentile(turns, 0.95)
     print(f"NLU parse, 1 user:            p50 {ms(p50)}  p95 {ms(p95)}  ({len(parse)} parses)")
@@ -106,7 +106,7 @@ def one_user(stack: Stack, rounds: int = 10) -> None:
 def long_conversation(stack: Stack) -> None:
     sender = f"bench-long-{uuid.uuid4().hex[:8]}"
     samples = [
-        timed(lambda: stack.assistant.say(sender, TURNS[turn % len(TURNS)])) for turn in range(LONG_CONVERSATION)
+        timed(stack.assistant.say, sender, TURNS[turn % len(TURNS)]) for turn in range(LONG_CONVERSATION)
     ]
     first, last = statistics.median(samples[:10]), statistics.median(samples[-10:])
     print(
@@ -137,7 +137,7 @@ def bad_input(stack: Stack) -> None:
     bodies: Dict[str, object] = {name: body for name, (body, _) in BAD_REQUESTS.items()}
     bodies.update({name: {"sender": f"bench-{uuid.uuid4().hex[:8]}", "message": text} for name, text in WELL_FORMED.items()})
     for name, body in bodies.items():
-        samples = [timed(lambda: stack.assistant.call("POST", "/webhooks/rest/webhook", body)) for _ in range(10)]
+        samples = [timed(stack.assistant.call, "POST", "/webhooks/rest/webhook", body) for _ in range(10)]
         print(f"  {name:30s} {ms(statistics.median(samples))}")
 
 

@@ -89,7 +89,7 @@ async def run(url: str, token: str, conversations: int, turns: int) -> Result:
         started = time.perf_counter()
         sent = await asyncio.gather(*(converse(session, url, s, turns, result) for s in senders))
         result.elapsed = time.perf_counter() - started
-        await asyncio.gather(*(check_stored(session, url, token, s, m, result) for s, m in zip(senders, sent)))
+        await asyncio.gather(*(check_stored(session, url, token, s, m, result) for s, m in zip(senders, sent, strict=True)))
     return result
 
 

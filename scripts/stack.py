@@ -105,8 +105,10 @@ class Stack:
         self.assistant = Assistant(f"http://localhost:{self.rasa_port}", self.token)
 
     def _spawn(self, name: str, *args: str) -> subprocess.Popen:
-        log = open(self.workdir / f"{name}.log", "a")
-        return subprocess.Popen([str(BIN / "rasa"), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.workdir / f"{name}.log", "a") as log:  # the child keeps its own copy
+            return subprocess.Popen(
+                [str(BIN / "rasa"), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
 
     def start_actions(self) -> None:
         self.actions = self._spawn("actions", "run", "actions", "--actions", "actions", "--port", str(self.actions_port))

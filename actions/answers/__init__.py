@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Hashable, Iterable, List, Optional, Sequence, Set, Tuple
 
 from actions.answers.pieces import Line, Situation, exempted, merge, verdict
-from actions.answers.topics import DEFAULT_QUESTION, MAIN_TOPICS, TOPICS, Topic
+from actions.answers.topics import DEFAULT_QUESTION, MAIN_TOPICS, TOPICS, Topic, View
 from actions.policy import Candidates, Decision, Policy, assess, load_policy, splitting_input
 from actions.policy.engine import Profile
 from actions.policy.model import ErrorMessage
@@ -69,7 +69,7 @@ def answer(
     for position, question in enumerate(asked):
         topic = TOPICS[question]
         decisions = _presumed(topic.presumes, _presumed(presumes, about[topic.about_products]))
-        split = splitting_input(decisions, lambda d: topic.view(d, policy)) if topic.view else None
+        split = splitting_input(decisions, _seen(topic.view, policy)) if topic.view else None
         if split and position == 0:
             ask = split
         if split:
@@ -111,6 +111,11 @@ def explain(situations: Iterable[Situation], lead: Iterable[Line] = ()) -> str:
         quotes = situations[0].policy.clauses
         texts += ["原文依据：", *(f"· {clause}：{quotes[clause]}" for clause in clauses)]
     return "\n".join(texts)
+
+
+def _seen(view: View, policy: Policy) -> Callable[[Decision], Hashable]:
+    """What of a decision the answer shows, for engine.splitting_input."""
+    return lambda decision: view(decision, policy)
 
 
 def _presumed(presumes: Callable[[Decision], bool], decisions: Dict[Profile, Decision]) -> Dict[Profile, Decision]:

@@ -8,7 +8,7 @@ piece speaks for all of them at once, e.g. 「直播间、橱窗、短视频都�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from actions.policy import PROFILE, Candidates, Decision, Policy, Status
 from actions.policy.model import ErrorMessage, Scene, Text
@@ -168,7 +168,7 @@ def paths(s: Situation) -> Lines:
     if len({scene.path for scene in scenes}) == 1:
         return (Line(f"操作路径：{ARROW.join(scenes[0].path)}", clauses, "path"),)
     shared = _shared_start([scene.path for scene in scenes])
-    by_place: dict = {}
+    by_place: Dict[str, List[str]] = {}
     for scene in scenes:
         steps = ARROW.join(scene.path[len(shared) :])
         by_place.setdefault(scene.place, [])
@@ -218,7 +218,7 @@ def _own(s: Situation, clauses: Tuple[str, ...]) -> Tuple[str, ...]:
 
 def _shared_start(paths_: List[Tuple[str, ...]]) -> Tuple[str, ...]:
     shared: List[str] = []
-    for steps in zip(*paths_):
+    for steps in zip(*paths_, strict=False):
         if len(set(steps)) > 1:
             break
         shared.append(steps[0])

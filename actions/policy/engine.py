@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Callable, Dict, Hashable, Iterable, Mapping, Optional, Sequence, Tuple
+from functools import lru_cache
+from typing import Callable, Dict, Hashable, Iterable, Mapping, Optional, Sequence, Set, Tuple
 
 from actions.policy.loader import load_policy
 from actions.policy.model import (
@@ -88,7 +88,7 @@ def evaluate(
     An unknown value raises UnknownValueError naming the allowed ones.
     """
     policy = policy or load_policy()
-    given = zip(INPUTS, (shop_type, account_role, scene, product_source))
+    given = zip(INPUTS, (shop_type, account_role, scene, product_source), strict=True)
     canonical = tuple(None if value is None else normalise(name, value, policy) for name, value in given)
     return _decide(canonical, as_of or dt.date.today(), policy)
 
@@ -96,7 +96,7 @@ def evaluate(
 @lru_cache(maxsize=4096)
 def _decide(canonical: Tuple[Optional[str], ...], as_of: dt.date, policy: Policy) -> Decision:
     """evaluate() for canonical ids (decisions are immutable, so they are cached)."""
-    facts = dict(zip(INPUTS, canonical))
+    facts = dict(zip(INPUTS, canonical, strict=True))
     entry = _coverage(policy, facts["shop_type"], facts["account_role"])
     place = policy.scenes.get(facts["scene"]) if facts["scene"] else None
     if entry is None:
@@ -125,6 +125,7 @@ def _restricted(
     facts: Dict[str, Optional[str]], as_of: dt.date, entry: Coverage, place: Optional[Scene]
 ) -> Decision:
     timeline = entry.timeline
+    assert timeline is not None, "the loader gives every restriction a timeline"
     stage = current_stage(timeline, as_of)
     status = stage.status if stage else Status.NOT_YET
     allowed = _ALLOWED_BY_STATUS[status] if facts["product_source"] else None
@@ -194,9 +195,10 @@ def assess(
 ) -> Dict[Profile, Decision]:
     """The decision for every profile the candidates allow."""
     policy = policy or load_policy()
-    source = product_source or policy.default_product_source
+    source = normalise("product_source", product_source, policy) if product_source else policy.default_product_source
+    today = as_of or dt.date.today()
     return {
-        profile: evaluate(*profile, product_source=source, as_of=as_of, policy=policy)
+        profile: _decide((*profile, source), today, policy)
         for profile in itertools.product(*(possible[name] for name in PROFILE))
     }
 
@@ -208,7 +210,7 @@ def splitting_input(decisions: Mapping[Profile, Decision], view: Callable[[Decis
     if len({view(decision) for decision in decisions.values()}) <= 1:
         return None
     for position, name in enumerate(PROFILE):
-        shown: Dict[Profile, set] = {}
+        shown: Dict[Profile, Set[Hashable]] = {}
         for profile, decision in decisions.items():
             others = profile[:position] + profile[position + 1 :]
             shown.setdefault(others, set()).add(view(decision))

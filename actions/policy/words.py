@@ -139,7 +139,7 @@ class _Index:
                     self.by_sound.setdefault(_sound(character), []).append((name, position))
 
 
-def _alternation(names: Dict[str, object], english: bool) -> "re.Pattern[str]":
+def _alternation(names: Mapping[str, object], english: bool) -> "re.Pattern[str]":
     longest_first = sorted(names, key=len, reverse=True)
     if english:
         parts = [r"[\s\-_]+".join(map(re.escape, name.split(" "))) for name in longest_first]
@@ -234,7 +234,7 @@ def _candidates(window: str, index: _Index) -> Iterator[str]:
 def _is_slip(window: str, name: str) -> bool:
     """Whether `window` is `name` mistyped: same sounds or shapes with enough
     characters kept, or (for long names) one character wrong."""
-    differing = [i for i, (a, b) in enumerate(zip(window, name)) if a != b]
+    differing = [i for i, (a, b) in enumerate(zip(window, name, strict=False)) if a != b]
     # At least half the name is typed right, so that common words which merely sound
     # alike (食品 for 视频) are left alone.
     if not differing or len(differing) > len(name) // 2:

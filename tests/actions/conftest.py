@@ -35,7 +35,7 @@ def tracker(
     history = list(events or []) + [{"event": "user", "text": text, "parse_data": latest}]
     return Tracker(
         sender_id="test",
-        slots={name: None for name in SLOTS} | dict(slots or {}),
+        slots=dict.fromkeys(SLOTS) | dict(slots or {}),
         latest_message=latest,
         events=history,
         paused=False,

@@ -61,7 +61,7 @@ def test_questions_about_the_rule_itself_never_ask(question):
 def partial_profiles():
     """Every profile with each input either known or left open."""
     for values in itertools.product(*[(None, *POLICY.values(name)) for name in PROFILE]):
-        yield {name: [value] for name, value in zip(PROFILE, values) if value}
+        yield {name: [value] for name, value in zip(PROFILE, values, strict=True) if value}
 
 
 @pytest.mark.parametrize("question", [q for q, topic in TOPICS.items() if topic.view])
