@@ -1,16 +1,17 @@
-"""Loading and validating the policy file; every error names the entry it is about."""
+"""Loading and validating the policy file: the model (model.py) built from its YAML, whose
+keys and types shape.py checks; every error names the entry it is about."""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import Any, Dict, Iterable, Mapping, Tuple
 
 import yaml
 
+from actions.policy import shape
 from actions.policy.model import (
     INPUTS,
     Coverage,
@@ -20,7 +21,6 @@ from actions.policy.model import (
     Quoted,
     Scene,
     Stage,
-    Status,
     Text,
     Timeline,
     Value,
@@ -33,7 +33,6 @@ SECTIONS = (
     "scenes", "errors", "reasons", "rule_reason", "fixes", "notes",
 )
 Vocabulary = Mapping[str, Mapping[str, Value]]
-Item = TypeVar("Item")
 
 
 @lru_cache(maxsize=None)
@@ -48,45 +47,46 @@ def load_policy(path: Path = DEFAULT_POLICY_PATH) -> Policy:
 
 def parse_policy(raw: Any) -> Policy:
     """Build a Policy from the file's parsed YAML, or raise PolicyError."""
-    top = _fields(raw, "policy file", required=SECTIONS)
+    top = shape.entry_fields(raw, "policy file", required=SECTIONS)
     if top["version"] != 1:
         raise PolicyError(f"policy file: unsupported version {top['version']!r}")
-    clauses = _mapping(top["clauses"], "clauses")
+    clauses = shape.mapping(top["clauses"], "clauses")
     for clause_id, quote in clauses.items():
         if not isinstance(quote, str) or not quote.strip():
             raise PolicyError(f"clause {clause_id}: the quote must be non-empty text")
     vocabulary = _vocabulary(top["vocabulary"])
     refs = _References(clauses, vocabulary)
-    notes = {key: refs.text(key, entry, "note") for key, entry in _items(top, "notes")}
+    notes = {key: refs.text(key, entry, "note") for key, entry in shape.items(top, "notes")}
     fixes = {
         key: refs.text(key, entry, "fix", optional=("when", "shop_types"))
-        for key, entry in _items(top, "fixes")
+        for key, entry in shape.items(top, "fixes")
     }
-    reasons = {key: refs.text(key, entry, "reason") for key, entry in _items(top, "reasons")}
-    timelines = {key: _timeline(key, entry, refs, notes) for key, entry in _items(top, "timelines")}
-    errors = {key: _error(key, entry, refs, vocabulary) for key, entry in _items(top, "errors")}
+    reasons = {key: refs.text(key, entry, "reason") for key, entry in shape.items(top, "reasons")}
+    timelines = {key: _timeline(key, entry, refs, notes) for key, entry in shape.items(top, "timelines")}
+    errors = {key: _error(key, entry, refs, vocabulary) for key, entry in shape.items(top, "errors")}
     scenes = {
-        key: _scene(key, entry, refs, errors, reasons, notes) for key, entry in _items(top, "scenes")
+        key: _scene(key, entry, refs, errors, reasons, notes) for key, entry in shape.items(top, "scenes")
     }
-    _same_keys(scenes, vocabulary["scene"], "scenes", "scene vocabulary")
+    shape.same_keys(scenes, vocabulary["scene"], "scenes", "scene vocabulary")
     coverage = tuple(
         _coverage(entry, kind, refs, vocabulary, timelines, fixes, notes)
         for kind in ("restrictions", "exemptions")
-        for entry in _list(top[kind], kind)
+        for entry in shape.listed(top[kind], kind)
     )
     _check_coverage(coverage, vocabulary)
-    products = _fields(top["products"], "products", required=("default", "unrestricted"))
+    products = shape.entry_fields(top["products"], "products", required=("default", "unrestricted"))
+    sources = vocabulary["product_source"]
     return Policy(
         clauses=clauses,
         vocabulary=vocabulary,
-        default_product_source=_lookup(vocabulary["product_source"], products["default"], "products", "value").id,
-        unrestricted_products=frozenset(_values(products["unrestricted"], vocabulary["product_source"], "products")),
+        default_product_source=shape.lookup(sources, products["default"], "products", "value").id,
+        unrestricted_products=frozenset(shape.value_ids(products["unrestricted"], sources, "products")),
         timelines=timelines,
         coverage=coverage,
         scenes=scenes,
         errors=errors,
         reasons=reasons,
-        rule_reason=_lookup(reasons, top["rule_reason"], "rule_reason", "reason"),
+        rule_reason=shape.lookup(reasons, top["rule_reason"], "rule_reason", "reason"),
         fixes=fixes,
         notes=notes,
         quoted=_quoted({"notes": notes, "fixes": fixes}),
@@ -101,7 +101,7 @@ class _References:
         self._vocabulary = vocabulary
 
     def clauses(self, value: Any, owner: str) -> Tuple[str, ...]:
-        ids = tuple(_list(value, f"{owner}: clauses"))
+        ids = tuple(shape.listed(value, f"{owner}: clauses"))
         if not ids:
             raise PolicyError(f"{owner}: lists no source clause")
         unknown = [clause for clause in ids if clause not in self._known]
@@ -111,32 +111,33 @@ class _References:
 
     def text(self, key: str, entry: Any, kind: str, optional: Tuple[str, ...] = ()) -> Text:
         owner = f"{kind} {key}"
-        fields_ = _fields(entry, owner, required=("text", "clauses"), optional=optional)
+        fields_ = shape.entry_fields(entry, owner, required=("text", "clauses"), optional=optional)
         return Text(
             id=key,
-            text=_string(fields_["text"], owner),
+            text=shape.text(fields_["text"], owner),
             clauses=self.clauses(fields_["clauses"], owner),
             when=fields_.get("when"),
-            shop_types=_values(fields_.get("shop_types", []), self._vocabulary["shop_type"], owner),
+            shop_types=shape.value_ids(fields_.get("shop_types", []), self._vocabulary["shop_type"], owner),
         )
 
 
 def _vocabulary(raw: Any) -> Dict[str, Dict[str, Value]]:
-    vocabulary = _mapping(raw, "vocabulary")
-    _same_keys(vocabulary, dict.fromkeys(INPUTS), "vocabulary", "the engine's inputs")
+    vocabulary = shape.mapping(raw, "vocabulary")
+    shape.same_keys(vocabulary, dict.fromkeys(INPUTS), "vocabulary", "the engine's inputs")
     seen: Dict[str, str] = {}
     result: Dict[str, Dict[str, Value]] = {}
     for dimension in INPUTS:
         result[dimension] = {}
-        for value_id, entry in _mapping(vocabulary[dimension], dimension).items():
+        for value_id, entry in shape.mapping(vocabulary[dimension], dimension).items():
             owner = f"vocabulary {dimension}.{value_id}"
-            fields_ = _fields(entry, owner, required=("label", "aliases"), optional=("patterns",))
+            fields_ = shape.entry_fields(entry, owner, required=("label", "aliases"), optional=("patterns",))
             value = Value(
                 id=value_id,
-                label=_string(fields_["label"], owner),
-                aliases=tuple(_string(alias, owner) for alias in _list(fields_["aliases"], owner)),
+                label=shape.text(fields_["label"], owner),
+                aliases=tuple(shape.text(alias, owner) for alias in shape.listed(fields_["aliases"], owner)),
                 patterns=tuple(
-                    compile_pattern(_string(p, owner), owner) for p in _list(fields_.get("patterns", []), owner)
+                    compile_pattern(shape.text(p, owner), owner)
+                    for p in shape.listed(fields_.get("patterns", []), owner)
                 ),
             )
             for name in (value.label, *value.aliases):
@@ -150,8 +151,11 @@ def _vocabulary(raw: Any) -> Dict[str, Dict[str, Value]]:
 
 def _timeline(key: str, entry: Any, refs: _References, notes: Mapping[str, Text]) -> Timeline:
     owner = f"timeline {key}"
-    fields_ = _fields(entry, owner, required=("clauses", "stages"), optional=("note",))
-    stages = [_stage(f"{owner} stage {index}", raw, refs, notes) for index, raw in enumerate(_list(fields_["stages"], owner), 1)]
+    fields_ = shape.entry_fields(entry, owner, required=("clauses", "stages"), optional=("note",))
+    stages = [
+        _stage(f"{owner} stage {index}", raw, refs, notes)
+        for index, raw in enumerate(shape.listed(fields_["stages"], owner), 1)
+    ]
     if not stages:
         raise PolicyError(f"{owner}: has no stages")
     for earlier, later in zip(stages, stages[1:]):
@@ -161,30 +165,30 @@ def _timeline(key: str, entry: Any, refs: _References, notes: Mapping[str, Text]
         id=key,
         stages=tuple(stages),
         clauses=refs.clauses(fields_["clauses"], owner),
-        note=_optional(notes, fields_, "note", owner),
+        note=shape.optional_lookup(notes, fields_, "note", owner),
     )
 
 
 def _stage(owner: str, raw: Any, refs: _References, notes: Mapping[str, Text]) -> Stage:
-    stage = _fields(raw, owner, required=("status", "from", "label", "clauses"), optional=("note",))
+    stage = shape.entry_fields(raw, owner, required=("status", "from", "label", "clauses"), optional=("note",))
     return Stage(
-        status=_enum(Status, stage["status"], owner),
-        start=_date(stage["from"], owner),
-        label=_string(stage["label"], owner),
+        status=shape.status(stage["status"], owner),
+        start=shape.date(stage["from"], owner),
+        label=shape.text(stage["label"], owner),
         clauses=refs.clauses(stage["clauses"], owner),
-        note=_optional(notes, stage, "note", owner),
+        note=shape.optional_lookup(notes, stage, "note", owner),
     )
 
 
 def _error(key: str, entry: Any, refs: _References, vocabulary: Vocabulary) -> ErrorMessage:
     owner = f"error {key}"
-    fields_ = _fields(entry, owner, required=("text", "where", "scene", "clauses"), optional=("keys",))
+    fields_ = shape.entry_fields(entry, owner, required=("text", "where", "scene", "clauses"), optional=("keys",))
     return ErrorMessage(
         id=key,
-        text=_string(fields_["text"], owner),
-        keys=tuple(_string(k, owner) for k in _list(fields_.get("keys", []), owner)),
-        where=_string(fields_["where"], owner),
-        scene=_lookup(vocabulary["scene"], fields_["scene"], owner, "scene").id,
+        text=shape.text(fields_["text"], owner),
+        keys=tuple(shape.text(k, owner) for k in shape.listed(fields_.get("keys", []), owner)),
+        where=shape.text(fields_["where"], owner),
+        scene=shape.lookup(vocabulary["scene"], fields_["scene"], owner, "scene").id,
         clauses=refs.clauses(fields_["clauses"], owner),
     )
 
@@ -198,17 +202,17 @@ def _scene(
     notes: Mapping[str, Text],
 ) -> Scene:
     owner = f"scene {key}"
-    fields_ = _fields(
+    fields_ = shape.entry_fields(
         entry, owner, required=("place", "path", "error", "reason", "clauses"), optional=("notes",)
     )
     return Scene(
         id=key,
-        place=_string(fields_["place"], owner),
-        path=tuple(_string(step, owner) for step in _list(fields_["path"], owner)),
-        error=_lookup(errors, fields_["error"], owner, "error"),
-        reason=_lookup(reasons, fields_["reason"], owner, "reason"),
+        place=shape.text(fields_["place"], owner),
+        path=tuple(shape.text(step, owner) for step in shape.listed(fields_["path"], owner)),
+        error=shape.lookup(errors, fields_["error"], owner, "error"),
+        reason=shape.lookup(reasons, fields_["reason"], owner, "reason"),
         clauses=refs.clauses(fields_["clauses"], owner),
-        notes=_lookups(notes, fields_.get("notes", []), owner, "note"),
+        notes=shape.lookups(notes, fields_.get("notes", []), owner, "note"),
     )
 
 
@@ -222,20 +226,20 @@ def _coverage(
     notes: Mapping[str, Text],
 ) -> Coverage:
     restriction = kind == "restrictions"
-    owner = f"{kind[:-1]} {_mapping(entry, kind).get('id', '(no id)')}"
+    owner = f"{kind[:-1]} {shape.mapping(entry, kind).get('id', '(no id)')}"
     base = ("id", "shop_types", "roles", "clauses")
     own = ("timeline", "fixes") if restriction else ("status", "text")
-    fields_ = _fields(entry, owner, required=base + own, optional=("notes",))
+    fields_ = shape.entry_fields(entry, owner, required=base + own, optional=("notes",))
     return Coverage(
-        id=_string(fields_["id"], owner),
-        shop_types=_values(fields_["shop_types"], vocabulary["shop_type"], owner),
-        roles=_values(fields_["roles"], vocabulary["account_role"], owner),
+        id=shape.text(fields_["id"], owner),
+        shop_types=shape.value_ids(fields_["shop_types"], vocabulary["shop_type"], owner),
+        roles=shape.value_ids(fields_["roles"], vocabulary["account_role"], owner),
         clauses=refs.clauses(fields_["clauses"], owner),
-        timeline=_lookup(timelines, fields_["timeline"], owner, "timeline") if restriction else None,
-        status=None if restriction else _enum(Status, fields_["status"], owner),
-        text=None if restriction else _string(fields_["text"], owner),
-        fixes=_lookups(fixes, fields_.get("fixes", []), owner, "fix"),
-        notes=_lookups(notes, fields_.get("notes", []), owner, "note"),
+        timeline=shape.lookup(timelines, fields_["timeline"], owner, "timeline") if restriction else None,
+        status=None if restriction else shape.status(fields_["status"], owner),
+        text=None if restriction else shape.text(fields_["text"], owner),
+        fixes=shape.lookups(fixes, fields_.get("fixes", []), owner, "fix"),
+        notes=shape.lookups(notes, fields_.get("notes", []), owner, "note"),
     )
 
 
@@ -263,75 +267,3 @@ def _quoted(sections: Mapping[str, Mapping[str, Text]]) -> Quoted:
             raise PolicyError(f"{section}: missing {declared.name}, which the answers quote")
         found[declared.name] = sections[section][declared.name]
     return Quoted(**found)
-
-
-def _fields(
-    entry: Any, owner: str, required: Tuple[str, ...], optional: Tuple[str, ...] = ()
-) -> Dict[str, Any]:
-    fields_ = _mapping(entry, owner)
-    unknown = sorted(set(fields_) - set(required) - set(optional))
-    if unknown:
-        raise PolicyError(f"{owner}: unknown key(s) {', '.join(map(str, unknown))}")
-    absent = [key for key in required if key not in fields_]
-    if absent:
-        raise PolicyError(f"{owner}: missing key(s) {', '.join(absent)}")
-    return fields_
-
-
-def _items(top: Mapping[str, Any], section: str) -> Iterable[Tuple[str, Any]]:
-    return _mapping(top[section], section).items()
-
-
-def _mapping(value: Any, owner: str) -> Dict[str, Any]:
-    if not isinstance(value, dict):
-        raise PolicyError(f"{owner}: expected a mapping, got {type(value).__name__}")
-    return {str(key): item for key, item in value.items()}
-
-
-def _list(value: Any, owner: str) -> List[Any]:
-    if not isinstance(value, list):
-        raise PolicyError(f"{owner}: expected a list, got {type(value).__name__}")
-    return value
-
-
-def _string(value: Any, owner: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise PolicyError(f"{owner}: expected non-empty text, got {value!r}")
-    return value
-
-
-def _date(value: Any, owner: str) -> Optional[dt.date]:
-    if value is None or isinstance(value, dt.date):
-        return value
-    raise PolicyError(f"{owner}: 'from' must be a date (YYYY-MM-DD) or null, got {value!r}")
-
-
-def _enum(enum: Type[Status], value: Any, owner: str) -> Status:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise PolicyError(f"{owner}: unknown status {value!r} (allowed: {allowed})") from None
-
-
-def _lookup(table: Mapping[str, Item], key: Any, owner: str, kind: str) -> Item:
-    if key not in table:
-        raise PolicyError(f"{owner}: unknown {kind} {key!r} (known: {', '.join(table)})")
-    return table[key]
-
-
-def _optional(table: Mapping[str, Item], fields_: Mapping[str, Any], key: str, owner: str) -> Optional[Item]:
-    return _lookup(table, fields_[key], owner, key) if key in fields_ else None
-
-
-def _lookups(table: Mapping[str, Item], keys: Any, owner: str, kind: str) -> Tuple[Item, ...]:
-    return tuple(_lookup(table, key, owner, kind) for key in _list(keys, owner))
-
-
-def _values(keys: Any, values: Mapping[str, Value], owner: str) -> Tuple[str, ...]:
-    return tuple(_lookup(values, key, owner, "value").id for key in _list(keys, owner))
-
-
-def _same_keys(actual: Mapping[str, Any], expected: Mapping[str, Any], what: str, against: str) -> None:
-    if set(actual) != set(expected):
-        raise PolicyError(f"{what}: keys {sorted(actual)} do not match {against} {sorted(expected)}")

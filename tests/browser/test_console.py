@@ -104,6 +104,21 @@ def test_the_maintainer_view_groups_what_the_assistant_could_not_answer(driver, 
     wait(driver, lambda d: "组" in d.find_element(By.ID, "unanswered-status").text, 10, "not refreshed")
 
 
+def test_the_maintainer_view_shows_a_merchants_markup_as_text(driver, web_stack, url):
+    marker = uuid.uuid4().hex[:6]
+    markup = f'<img src=x onerror="window.pwned=1"><b>粗体{marker}</b>橱窗加不了联盟商品'
+    sender = f"merchant-{uuid.uuid4().hex}"
+    replies = web_stack.assistant.say(sender, markup)
+    rating = {"sender": sender, "value": "down", "text": replies[0]["text"], "message_index": 0}
+    assert web_stack.assistant.call("POST", "/web/feedback", rating)[0] == 200
+
+    console = opened(driver, web_stack, url)
+    wait(driver, lambda d: any(marker in group["text"] for group in console.groups()), 30, "the message is not listed")
+    assert [group["text"] for group in console.groups() if marker in group["text"]] == [markup]
+    assert driver.find_elements(By.CSS_SELECTOR, "#unanswered-list img, #unanswered-list b") == []
+    assert driver.execute_script("return window.pwned") is None
+
+
 def test_the_console_works_by_keyboard(driver, web_stack, url):
     console = opened(driver, web_stack, url)
     field = console.find("assist-input")

@@ -1,17 +1,20 @@
-"""The whole matrix, against a table typed from the source document by hand.
+"""The whole matrix, from the policy's vocabulary, against a table typed from the source by hand.
 
-Shop type × account role × scene × product source × date. The expected values below
-are a second, independent reading of
-../shared/source/official-account-own-products-faq.zh.txt; the engine computes nothing
-here.
+The cases are every shop type × account role × scene × product source of the vocabulary
+(actions/policy/policy.yml, as the loader reads it) × date. The expected values below are
+a second, independent reading of
+../shared/source/official-account-own-products-faq.zh.txt, keyed by the vocabulary's
+labels; the engine computes nothing here. A value added to the vocabulary fails
+test_every_vocabulary_value_has_an_expectation (and its cases) until its row is written.
 """
 
 import datetime as dt
 import itertools
+from typing import Tuple
 
 import pytest
 
-from actions.policy import Status, evaluate
+from actions.policy import INPUTS, Status, evaluate, load_policy
 
 BEFORE = dt.date(2023, 11, 1)  # before 「11月中下旬」
 INTERNAL_TEST = dt.date(2023, 11, 25)  # 「11月中下旬开始内测」
@@ -67,43 +70,57 @@ LIVE_ERROR = "累计添加联盟商品数已达上限,请添加您店铺的商�
 SHOWCASE_ERROR = "您的店铺类型暂不支持添加联盟商品,请添加自己店铺商品"
 LIVE_PATH = "巨量百应 达人工作台 直播管理 直播中控台 直播商品 添加直播商品"  # 三 操作路径 + 五 第一步
 EXPECTED_SCENE = {
-    "直播间(开播前)": (LIVE_ERROR, LIVE_PATH),
-    "直播间(开播中)": (LIVE_ERROR, LIVE_PATH),
+    "直播间（开播前）": (LIVE_ERROR, LIVE_PATH),
+    "直播间（开播中）": (LIVE_ERROR, LIVE_PATH),
     "橱窗": (SHOWCASE_ERROR, "巨量百应 达人工作台 橱窗管理"),  # 五 路径1
     "短视频": (SHOWCASE_ERROR, "巨量百应 达人工作台 短视频管理"),  # 五 路径1
     "精选联盟选品广场": (SHOWCASE_ERROR, "巨量百应 达人工作台 精选联盟 选品广场"),  # 五 路径2
 }
-SCENE_INPUT = {  # what a merchant types for each scene
-    "直播间(开播前)": "开播前",
-    "直播间(开播中)": "开播中",
-    "橱窗": "橱窗",
-    "短视频": "短视频",
-    "精选联盟选品广场": "选品广场",
-}
+
+# product source -> does the rule restrict it? 引言 「限制了销售非本店商品能力」
+RESTRICTED_SOURCE = {"本店商品": False, "精选联盟商品": True}
 
 # status -> may the account add another shop's (alliance) product? None: it depends on
 # whether the random rollout already covers the account (六/Q4).
 ALLIANCE_ALLOWED = {N: True, T: None, E: False, "exempt": True, "not_affected": True}
 
-CASES = [
-    (shop, role, scene, source, index)
-    for (shop, role), scene, source, index in itertools.product(
-        EXPECTED_STATUS, EXPECTED_SCENE, ("本店商品", "联盟商品"), range(len(DATES))
-    )
-]
+# input -> the values the tables above give an expectation for.
+EXPECTED_VALUES = {
+    "shop_type": {shop for shop, _ in EXPECTED_STATUS},
+    "account_role": {role for _, role in EXPECTED_STATUS},
+    "scene": set(EXPECTED_SCENE),
+    "product_source": set(RESTRICTED_SOURCE),
+}
 
 
-def test_the_matrix_is_complete():
-    assert len(CASES) == 8 * 3 * 5 * 2 * 4 == 960
+def labels(dimension: str) -> Tuple[str, ...]:
+    """The values of an input in the policy's vocabulary, by their Chinese labels."""
+    return tuple(value.label for value in load_policy().vocabulary[dimension].values())
+
+
+CASES = list(itertools.product(*(labels(dimension) for dimension in INPUTS), range(len(DATES))))
+
+
+@pytest.mark.parametrize("dimension", INPUTS)
+def test_every_vocabulary_value_has_an_expectation(dimension):
+    vocabulary, expected = set(labels(dimension)), EXPECTED_VALUES[dimension]
+    unexpected, stale = sorted(vocabulary - expected), sorted(expected - vocabulary)
+    assert not unexpected, f"no expected row for {dimension} {unexpected}: write one from the source"
+    assert not stale, f"the expected rows for {dimension} {stale} name no value of the vocabulary"
+
+
+def test_every_shop_type_and_role_has_an_expected_status():
+    missing = set(itertools.product(labels("shop_type"), labels("account_role"))) - set(EXPECTED_STATUS)
+    assert not missing, f"no expected status for {sorted(missing)}: write one from the source"
 
 
 @pytest.mark.parametrize("shop, role, scene, source, index", CASES)
 def test_matrix(shop, role, scene, source, index):
-    decision = evaluate(shop, role, SCENE_INPUT[scene], source, as_of=DATES[index])
+    decision = evaluate(shop, role, scene, source, as_of=DATES[index])
     expected = EXPECTED_STATUS[(shop, role)][index]
     exempt = expected in ("exempt", "not_affected")
 
-    if source == "本店商品" and not exempt:
+    if not RESTRICTED_SOURCE[source] and not exempt:
         assert (decision.allowed, decision.status) == (True, Status.NOT_AFFECTED)
         assert decision.error_message is None
         return

@@ -2,6 +2,7 @@
 
 import copy
 import datetime as dt
+import itertools
 
 import pytest
 import yaml
@@ -108,5 +109,10 @@ def test_invalid_yaml_names_the_file(tmp_path):
         load_policy(path)
 
 
-def test_shipped_file_is_valid():
-    assert load_policy().coverage
+def test_the_shipped_coverage_covers_every_shop_type_and_role_exactly_once():
+    policy = load_policy()
+    assert [entry.id for entry in policy.coverage] == [
+        entry["id"] for kind in ("restrictions", "exemptions") for entry in RAW[kind]
+    ]
+    covered = [pair for entry in policy.coverage for pair in itertools.product(entry.shop_types, entry.roles)]
+    assert sorted(covered) == sorted(itertools.product(policy.values("shop_type"), policy.values("account_role")))

@@ -10,7 +10,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-import channels.web as web
+from channels.web import pages
 from actions.actions import HUMAN_BUTTON, MAIN_TOPICS
 from actions.answers import TOPICS
 from actions.policy import load_policy
@@ -57,7 +57,7 @@ def test_the_demo_page_embeds_the_widget_with_one_script_tag(client):
 )
 def test_bundles_are_served_with_their_content_type(client, tmp_path, monkeypatch, name, content_type):
     (tmp_path / name).write_text("/* bundle */")
-    monkeypatch.setattr(web, "STATIC", tmp_path)
+    monkeypatch.setattr(pages, "STATIC", tmp_path)
     status, headers, body = client.get(f"/web/static/{name}")
     assert status == 200
     assert headers["content-type"].startswith(content_type)
@@ -67,7 +67,7 @@ def test_bundles_are_served_with_their_content_type(client, tmp_path, monkeypatc
 @pytest.mark.parametrize(
     "path",
     [
-        "/web/static/..%2F..%2Fchannels%2Fweb.py",
+        "/web/static/..%2F..%2Fchannels%2Fweb%2F__init__.py",
         "/web/static/..%2Fsecret.js",
         "/web/static/%2Fetc%2Fpasswd",
         "/web/static/.hidden.js",
@@ -78,7 +78,7 @@ def test_bundles_are_served_with_their_content_type(client, tmp_path, monkeypatc
 def test_nothing_outside_the_bundles_is_served(client, tmp_path, monkeypatch, path):
     (tmp_path / "widget.js").write_text("")
     (tmp_path.parent / "secret.js").write_text("secret")
-    monkeypatch.setattr(web, "STATIC", tmp_path)
+    monkeypatch.setattr(pages, "STATIC", tmp_path)
     status, _, body = client.get(path)
     assert status == 404
     assert "error" in body
@@ -87,8 +87,8 @@ def test_nothing_outside_the_bundles_is_served(client, tmp_path, monkeypatch, pa
 @pytest.mark.parametrize("name", ["../secret.js", "a/b.js", "..", "x.exe", "", "widget.js\x00.js"])
 def test_static_file_refuses_anything_but_a_plain_known_name(tmp_path, name):
     (tmp_path / "widget.js").write_text("")
-    assert web.static_file(name, tmp_path) is None
-    assert web.static_file("widget.js", tmp_path) == (tmp_path / "widget.js").resolve()
+    assert pages.static_file(name, tmp_path) is None
+    assert pages.static_file("widget.js", tmp_path) == (tmp_path / "widget.js").resolve()
 
 
 # --- welcome -------------------------------------------------------------------------
@@ -472,3 +472,44 @@ def test_an_unreadable_conversation_does_not_hide_the_others(client, agent, toke
     tracker = DialogueStateTracker.from_events("s", [user("看不懂", "nlu_fallback", 5.0)], slots=agent.domain.slots)
     agent.tracker_store = BrokenStore({"broken": tracker, "s": tracker})
     assert [g["text"] for g in unanswered(client)["groups"]] == ["看不懂"]
+
+
+# --- while the model loads -------------------------------------------------------------
+
+NEEDS_THE_MODEL = [
+    ("GET", "/web/welcome", None),
+    ("POST", "/web/feedback", GOOD_FEEDBACK),
+    ("POST", "/assist/suggest", {"text": "橱窗加不了联盟商品"}),
+    ("GET", "/assist/unanswered", None),
+]
+
+
+@pytest.mark.parametrize("method, path, body", NEEDS_THE_MODEL)
+def test_routes_that_need_the_model_say_it_is_still_loading(client, agent, token, monkeypatch, method, path, body):
+    monkeypatch.setattr(agent, "is_ready", lambda: False)
+    status, _, payload = client.call(method, path, body, headers=AUTH)
+    assert (status, payload) == (503, {"error": "the assistant is still loading"})
+    assert agent.parsed == []
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [("POST", "/web/feedback", {"value": "meh"}), ("POST", "/assist/suggest", {"text": ""}),
+     ("GET", "/assist/unanswered?limit=0", None)],
+)
+def test_bad_input_is_refused_before_the_model_is_needed(client, agent, token, monkeypatch, method, path, body):
+    monkeypatch.setattr(agent, "is_ready", lambda: False)
+    status, _, payload = client.call(method, path, body, headers=AUTH)
+    assert status == 400, payload
+
+
+def test_the_token_is_checked_before_the_model_is_needed(client, agent, token, monkeypatch):
+    monkeypatch.setattr(agent, "is_ready", lambda: False)
+    status, _, _ = client.post("/assist/suggest", {"text": "你好"})
+    assert status == 401
+
+
+def test_the_vocabulary_needs_no_model(client, agent, token, monkeypatch):
+    monkeypatch.setattr(agent, "is_ready", lambda: False)
+    status, _, body = client.get("/assist/vocabulary", headers=AUTH)
+    assert status == 200 and body["inputs"]

@@ -1,0 +1,61 @@
+"""The merchant chat widget's and the agent console's routes, served by the Rasa server.
+
+Enabled by the line `channels.web.WebInput:` in credentials.yml. The routes sit at the
+server's root:
+
+- `GET /web/`, `/web/demo`, `/web/console`: the pages; `GET /web/static/<file>`: the
+  bundles built from web/ into build/web/ (`make web`) (pages.py).
+- `GET /web/welcome`, `POST /web/feedback`: for the widget (merchants) (feedback.py).
+- `GET /assist/vocabulary`, `POST /assist/suggest` (agent.py), `GET /assist/unanswered`
+  (maintainer.py): for support agents and maintainers; they need the token in
+  ASSISTANT_TOKEN.
+
+Merchants do not talk through this channel: the widget uses the socket.io channel, and
+the REST channel when socket.io cannot connect. Every answer here is JSON (or a file);
+bad input gets a 400 with {"error": "..."}. The guards every route shares (token, agent
+still loading, bad input) are written once, in guards.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint
+
+from channels.web.agent import suggest, vocabulary
+from channels.web.feedback import feedback, welcome
+from channels.web.guards import hide_tokens_in_access_log
+from channels.web.maintainer import unanswered
+from channels.web.pages import index, page, static
+
+
+class WebInput(InputChannel):
+    """Serves the chat widget, the agent console and their JSON routes."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "web"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls()
+
+    def url_prefix(self) -> Text:
+        """Routes sit at the server's root: /web/..., /assist/..."""
+        return "/"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The routes; merchants' messages come through the socket.io and REST channels."""
+        hide_tokens_in_access_log()
+        web = Blueprint("web_assistant", __name__)
+        web.add_route(index, "/web", methods=["GET"], strict_slashes=False)
+        web.add_route(page("demo.html"), "/web/demo", methods=["GET"])
+        web.add_route(page("console.html"), "/web/console", methods=["GET"])
+        web.add_route(static, "/web/static/<name>", methods=["GET"])
+        web.add_route(welcome, "/web/welcome", methods=["GET"])
+        web.add_route(feedback, "/web/feedback", methods=["POST"])
+        web.add_route(vocabulary, "/assist/vocabulary", methods=["GET"])
+        web.add_route(suggest, "/assist/suggest", methods=["POST"])
+        web.add_route(unanswered, "/assist/unanswered", methods=["GET"])
+        return web

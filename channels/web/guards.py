@@ -1,0 +1,129 @@
+"""What every route of the web channel shares: JSON answers, the token and loading guards,
+the readers of request fields, and the access-log filter that hides tokens."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import inspect
+import json
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Text
+
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.rest import BadRequest
+
+TOKEN_VARIABLE = "ASSISTANT_TOKEN"
+MAX_TEXT_CHARACTERS = 5000  # of a text field: a merchant's question, a rated reply
+_TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s]*")
+
+Handler = Callable[..., Awaitable[HTTPResponse]]
+
+
+class AgentLoading(Exception):
+    """The server has no ready agent yet: the model is still loading."""
+
+
+def json_response(body: Any, status: int = 200, headers: Optional[Dict[Text, Text]] = None) -> HTTPResponse:
+    """`body` as JSON, Chinese left readable."""
+    return response.json(body, status=status, headers=headers, dumps=json.dumps, ensure_ascii=False)
+
+
+def error_response(status: int, message: Text, headers: Optional[Dict[Text, Text]] = None) -> HTTPResponse:
+    """{"error": message} with `status`."""
+    return json_response({"error": message}, status=status, headers=headers)
+
+
+def requires_token(handler: Handler) -> Handler:
+    """The handler, for callers with the token in ASSISTANT_TOKEN only: 401 without it,
+    503 when the server has none."""
+
+    @functools.wraps(handler)
+    async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        expected = os.environ.get(TOKEN_VARIABLE, "")
+        if not expected:
+            return error_response(503, f"the agent routes are disabled: {TOKEN_VARIABLE} is not set on the server")
+        given = _given_token(request)
+        if not given or not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+            return error_response(401, "a valid token is required", headers={"WWW-Authenticate": "Bearer"})
+        return await handler(request, *args, **kwargs)
+
+    return guarded
+
+
+def answers_refusals(handler: Handler) -> Handler:
+    """The handler, with bad input (BadRequest) answered 400 and a loading assistant
+    (AgentLoading, from `loaded_agent`) answered 503."""
+
+    @functools.wraps(handler)
+    async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        try:
+            return await handler(request, *args, **kwargs)
+        except BadRequest as error:
+            return error_response(400, str(error))
+        except AgentLoading:
+            return error_response(503, "the assistant is still loading")
+
+    return guarded
+
+
+def loaded_agent(request: Request) -> Any:
+    """The server's agent, or AgentLoading while it has none ready."""
+    agent = getattr(request.app.ctx, "agent", None)
+    if agent is None or not agent.is_ready():
+        raise AgentLoading()
+    return agent
+
+
+def text_field(data: Mapping[Text, Any], name: Text, longest: int) -> Text:
+    """The non-empty text `data[name]`, stripped, or BadRequest."""
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest(f'"{name}" must be non-empty text')
+    if len(value) > longest:
+        raise BadRequest(f'"{name}" must be at most {longest} characters')
+    return value.strip()
+
+
+def int_arg(request: Request, name: Text, default: int, low: int, high: int) -> int:
+    """The whole number in the query argument `name` (`default` when absent), or BadRequest."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadRequest(f'"{name}" must be a whole number from {low} to {high}')
+    return int(raw)
+
+
+async def maybe_await(value: Any) -> Any:
+    """The value, awaited when a store's method was async."""
+    return await value if inspect.isawaitable(value) else value
+
+
+def _given_token(request: Request) -> Optional[Text]:
+    scheme, _, credentials = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.args.get("token")
+
+
+class _TokenFilter(logging.Filter):
+    """Blanks `token=` query values in Sanic's access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if isinstance(request, str):
+            record.request = _TOKEN_IN_URL.sub(r"\1***", request)
+        return True
+
+
+def hide_tokens_in_access_log() -> None:
+    """Adds the token filter to Sanic's access log, once."""
+    access = logging.getLogger("sanic.access")
+    if not any(isinstance(f, _TokenFilter) for f in access.filters):
+        access.addFilter(_TokenFilter())
