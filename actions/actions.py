@@ -96,9 +96,7 @@ class ActionAnswerMerchant(Action):
     def name(self) -> Text:
         return "action_answer_merchant"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         policy = load_policy()
         conversation = Conversation(tracker, policy)
         understood = conversation.understood
@@ -110,7 +108,9 @@ class ActionAnswerMerchant(Action):
             dispatcher.utter_message(text=reply.text, buttons=self._buttons(reply, understood))
         if reply.ask:
             possible = candidates(policy, conversation.claimed, conversation.denied)[reply.ask]
-            dispatcher.utter_message(response=f"utter_ask_{reply.ask}", buttons=value_buttons(reply.ask, possible, policy))
+            dispatcher.utter_message(
+                response=f"utter_ask_{reply.ask}", buttons=value_buttons(reply.ask, possible, policy)
+            )
         return events + [SlotSet(QUESTION, reply.pending or understood.questions[0]), SlotSet(ASKED_FOR, reply.ask)]
 
     @staticmethod
@@ -144,7 +144,9 @@ class ActionAnswerMerchant(Action):
             # Unsure what was asked: the likeliest questions; facts told next get the
             # merchant's verdict.
             likely = list(understood.likely) or list(MAIN_TOPICS)
-            dispatcher.utter_message(response="utter_not_understood", buttons=topic_buttons(likely[:3]) + [HUMAN_BUTTON])
+            dispatcher.utter_message(
+                response="utter_not_understood", buttons=topic_buttons(likely[:3]) + [HUMAN_BUTTON]
+            )
             return [SlotSet(ASKED_FOR, None), SlotSet(QUESTION, DEFAULT_QUESTION)]
         else:
             dispatcher.utter_message(response="utter_offer_topics", buttons=topic_buttons(MAIN_TOPICS))
@@ -157,9 +159,7 @@ class ActionExplainDetails(Action):
     def name(self) -> Text:
         return "action_explain_details"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         conversation = Conversation(tracker, load_policy())
         question = tracker.get_slot(QUESTION)
         reply = conversation.reply([question] if question in TOPICS else [])
@@ -176,9 +176,7 @@ class ActionHandOff(Action):
     def name(self) -> Text:
         return "action_hand_off"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         dispatcher.utter_message(response="utter_hand_off")
         conversation = Conversation(tracker, load_policy())
         summary = handoff_summary(tracker, conversation.claimed, conversation.policy)

@@ -229,7 +229,9 @@ def _first(question: str, asked: List[str]) -> List[str]:
     return [question, *(q for q in asked if q != question)]
 
 
-def _main(understood: Understanding, ranking: List[Tuple[str, float]], cues: List[str], pending: Optional[str]) -> Optional[str]:
+def _main(
+    understood: Understanding, ranking: List[Tuple[str, float]], cues: List[str], pending: Optional[str]
+) -> Optional[str]:
     """The main question: the intent's; else, for a message about the rule, the question
     it answers facts for (the one waiting, or after an answer the merchant's verdict),
     the one it asks by its words, or the likeliest one."""

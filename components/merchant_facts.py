@@ -98,8 +98,12 @@ class QuestionCues(_Component):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "handoff": "", "not_handoff": "", "blocked": "", "handoff_intent": "request_human",
-            "cues": {}, "story_cues": {},
+            "handoff": "",
+            "not_handoff": "",
+            "blocked": "",
+            "handoff_intent": "request_human",
+            "cues": {},
+            "story_cues": {},
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -129,8 +133,7 @@ class QuestionCues(_Component):
         if self.handoff is None:
             return False
         return any(
-            not (self.not_handoff and self.not_handoff.search(text[: m.start()]))
-            for m in self.handoff.finditer(text)
+            not (self.not_handoff and self.not_handoff.search(text[: m.start()])) for m in self.handoff.finditer(text)
         )
 
     def _hand_off(self, message: Message) -> None:

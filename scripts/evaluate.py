@@ -192,9 +192,7 @@ def table(outcomes: Sequence[Outcome]) -> str:
     head = f"{'category':22s} {'cases':>5s} {'passed':>6s} {'rate':>7s} {'forbidden':>9s} {'asks':>5s} {'needless':>8s}"
     rows = [head, "-" * len(head)]
     for name, s in [*by_category(outcomes).items(), ("ALL", score(outcomes))]:
-        rows.append(
-            f"{name:22s} {s.cases:5d} {s.passed:6d} {s.rate:7.1%} {s.forbidden:9d} {s.asks:5d} {s.needless:8d}"
-        )
+        rows.append(f"{name:22s} {s.cases:5d} {s.passed:6d} {s.rate:7.1%} {s.forbidden:9d} {s.asks:5d} {s.needless:8d}")
     return "\n".join(rows)
 
 
@@ -268,7 +266,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running assistant (default: start one)")
     parser.add_argument("--only", help="run one category")
-    parser.add_argument("--cases", type=Path, nargs="+", help="folders of cases (default: the benchmark and the holdout)")
+    parser.add_argument(
+        "--cases", type=Path, nargs="+", help="folders of cases (default: the benchmark and the holdout)"
+    )
     args = parser.parse_args(argv)
     folders, holdout = (args.cases, False) if args.cases else (BENCHMARK, True)
     if args.url:

@@ -61,7 +61,9 @@ async def converse(session: aiohttp.ClientSession, url: str, sender: str, turns:
         text = SCRIPT[turn % len(SCRIPT)]
         started = time.perf_counter()
         try:
-            async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
+            async with session.post(
+                f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+            ) as response:
                 replies = await response.json(content_type=None)
                 if response.status != 200 or not replies:
                     result.errors.append(f"{sender} turn {turn}: HTTP {response.status}, {replies!r}")
@@ -72,7 +74,9 @@ async def converse(session: aiohttp.ClientSession, url: str, sender: str, turns:
     return sent
 
 
-async def check_stored(session: aiohttp.ClientSession, url: str, token: str, sender: str, sent: List[str], result: Result) -> None:
+async def check_stored(
+    session: aiohttp.ClientSession, url: str, token: str, sender: str, sent: List[str], result: Result
+) -> None:
     async with session.get(f"{url}/conversations/{sender}/tracker", params={"token": token}) as response:
         tracker = await response.json(content_type=None)
     stored = [e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"]
@@ -89,7 +93,9 @@ async def run(url: str, token: str, conversations: int, turns: int) -> Result:
         started = time.perf_counter()
         sent = await asyncio.gather(*(converse(session, url, s, turns, result) for s in senders))
         result.elapsed = time.perf_counter() - started
-        await asyncio.gather(*(check_stored(session, url, token, s, m, result) for s, m in zip(senders, sent, strict=True)))
+        await asyncio.gather(
+            *(check_stored(session, url, token, s, m, result) for s, m in zip(senders, sent, strict=True))
+        )
     return result
 
 
@@ -100,16 +106,19 @@ def percentile(values: List[float], share: float) -> float:
 
 def report(result: Result, conversations: int, turns: int) -> str:
     lat = result.latencies
-    return "\n".join([
-        f"conversations: {conversations} × {turns} turns = {len(lat)} messages in {result.elapsed:.1f} s",
-        f"throughput:    {len(lat) / result.elapsed:.1f} messages/s",
-        f"latency:       p50 {percentile(lat, .5) * 1000:.0f} ms, p90 {percentile(lat, .9) * 1000:.0f} ms, "
-        f"p99 {percentile(lat, .99) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms, mean {statistics.mean(lat) * 1000:.0f} ms",
-        f"errors:        {len(result.errors)}",
-        *(f"  {error}" for error in result.errors[:10]),
-        f"not stored exactly once and in order: {len(result.unstored)}",
-        *(f"  {line}" for line in result.unstored[:10]),
-    ])
+    return "\n".join(
+        [
+            f"conversations: {conversations} × {turns} turns = {len(lat)} messages in {result.elapsed:.1f} s",
+            f"throughput:    {len(lat) / result.elapsed:.1f} messages/s",
+            f"latency:       p50 {percentile(lat, 0.5) * 1000:.0f} ms, p90 {percentile(lat, 0.9) * 1000:.0f} ms, "
+            f"p99 {percentile(lat, 0.99) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms, "
+            f"mean {statistics.mean(lat) * 1000:.0f} ms",
+            f"errors:        {len(result.errors)}",
+            *(f"  {error}" for error in result.errors[:10]),
+            f"not stored exactly once and in order: {len(result.unstored)}",
+            *(f"  {line}" for line in result.unstored[:10]),
+        ]
+    )
 
 
 def token_from_environment() -> Optional[str]:

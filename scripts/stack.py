@@ -35,13 +35,19 @@ class Assistant:
         self.token = token
 
     def call(
-        self, method: str, path: str, body: Any = None, headers: Optional[Dict[str, str]] = None,
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: Optional[Dict[str, str]] = None,
         timeout: float = 30,
     ) -> Tuple[int, Any]:
         """(status, parsed JSON body) of one request; `body` bytes are sent as they are."""
         data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
         request = urllib.request.Request(
-            self.url + path, data=data, method=method,
+            self.url + path,
+            data=data,
+            method=method,
             headers={"Content-Type": "application/json", **(headers or {})},
         )
         try:
@@ -111,15 +117,27 @@ class Stack:
             )
 
     def start_actions(self) -> None:
-        self.actions = self._spawn("actions", "run", "actions", "--actions", "actions", "--port", str(self.actions_port))
+        self.actions = self._spawn(
+            "actions", "run", "actions", "--actions", "actions", "--port", str(self.actions_port)
+        )
         self._wait_until_up(f"http://localhost:{self.actions_port}/health", "actions", self.actions, 120)
 
     def rasa_arguments(self) -> List[str]:
         """`rasa run`'s arguments; `--auth-token=…` also reads a token that starts with "-"."""
         return [
-            "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api",
-            f"--auth-token={self.token}", "--cors", f"http://localhost:{self.rasa_port}",
-            "--credentials", "credentials.yml", "--endpoints", self.endpoints,
+            "run",
+            "--model",
+            str(self.model),
+            "--port",
+            str(self.rasa_port),
+            "--enable-api",
+            f"--auth-token={self.token}",
+            "--cors",
+            f"http://localhost:{self.rasa_port}",
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            self.endpoints,
         ]
 
     def start_rasa(self) -> None:
@@ -166,5 +184,3 @@ class Stack:
 
     def _log_tail(self, name: str, lines: int = 30) -> str:
         return "\n".join(self.log(name).splitlines()[-lines:])
-
-

@@ -58,7 +58,12 @@ def answer(
     """
     policy = policy or load_policy()
     general = assess(possible, None, as_of, policy)
-    about = {False: general, True: general if product_source in (None, policy.default_product_source) else assess(possible, product_source, as_of, policy)}
+    about = {
+        False: general,
+        True: general
+        if product_source in (None, policy.default_product_source)
+        else assess(possible, product_source, as_of, policy),
+    }
     lines: List[Line] = []
     situations: List[Situation] = []
     offer_human = False

@@ -85,7 +85,10 @@ def conclusion(s: Situation) -> Line:
         return Line(f"目前还能。{who}的限制还没有开始（{stage.label}）。", stage.clauses, "conclusion")
     clauses = _rule_clauses(s)
     if d.status is Status.INTERNAL_TEST:
-        text = f"可能已经不能。针对{who}的限制正在内测，您的账号可能已被覆盖；覆盖后在{where}只能添加本店商品，不能添加{others}。"
+        text = (
+            f"可能已经不能。针对{who}的限制正在内测，您的账号可能已被覆盖；"
+            f"覆盖后在{where}只能添加本店商品，不能添加{others}。"
+        )
         return Line(text, clauses, "conclusion")
     return Line(f"不能。{who}在{where}只能添加本店商品，不能添加{others}。", clauses, "conclusion")
 
@@ -227,5 +230,3 @@ def _shared_start(paths_: List[Tuple[str, ...]]) -> Tuple[str, ...]:
 
 def merge(*groups: Iterable[str]) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(clause for group in groups for clause in group))
-
-

@@ -111,7 +111,11 @@ def _where(s: Situation) -> Lines:
 
 def _error_location(s: Situation) -> Lines:
     """Where the pasted errors appear; else the errors of the scenes named; else all."""
-    named = tuple(dict.fromkeys(scene.error for scene in s.scenes)) if s.possible["scene"] != s.policy.values("scene") else ()
+    named = (
+        tuple(dict.fromkeys(scene.error for scene in s.scenes))
+        if s.possible["scene"] != s.policy.values("scene")
+        else ()
+    )
     errors = s.errors or named or tuple(s.policy.errors.values())
     lines = [Line(f"「{e.text}」出现在{e.where}。", e.clauses) for e in errors]
     fix = s.policy.quoted.add_own_products
@@ -182,7 +186,9 @@ TOPICS: Dict[str, Topic] = {
     "ask_where_to_operate": Topic("在后台哪里操作", _where, about_products=True),
     "ask_error_location": Topic("报错提示出现在哪里", _error_location, asked_by_words=True),
     "ask_why_others_still_sell": Topic("为什么别人还能带别家的货", _others, asked_by_words=True, personal=True),
-    "ask_why_live_products_not_in_showcase": Topic("直播过的商品为什么不在橱窗列表", _no_sync, asked_by_words=True, personal=True),
+    "ask_why_live_products_not_in_showcase": Topic(
+        "直播过的商品为什么不在橱窗列表", _no_sync, asked_by_words=True, personal=True
+    ),
     "ask_rule_reason": Topic("为什么会有这条规则", _reason, asked_by_words=True, personal=True),
     "ask_beyond_source": Topic("规则说明以外的问题", _beyond, offer_human=lambda s: True, suggests_topics=True),
 }

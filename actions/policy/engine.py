@@ -109,21 +109,27 @@ def _decide(canonical: Tuple[Optional[str], ...], as_of: dt.date, policy: Policy
         )
     if entry.status is not None:
         return Decision(
-            facts=facts, as_of=as_of, allowed=True, status=entry.status,
-            entry=entry, clauses=entry.clauses,
+            facts=facts,
+            as_of=as_of,
+            allowed=True,
+            status=entry.status,
+            entry=entry,
+            clauses=entry.clauses,
         )
     if facts["product_source"] in policy.unrestricted_products:
         return Decision(
-            facts=facts, as_of=as_of, allowed=True, status=Status.NOT_AFFECTED,
-            entry=entry, path=place.path if place else (),
+            facts=facts,
+            as_of=as_of,
+            allowed=True,
+            status=Status.NOT_AFFECTED,
+            entry=entry,
+            path=place.path if place else (),
             clauses=_merge(entry.clauses, place.clauses if place else ()),
         )
     return _restricted(facts, as_of, entry, place)
 
 
-def _restricted(
-    facts: Dict[str, Optional[str]], as_of: dt.date, entry: Coverage, place: Optional[Scene]
-) -> Decision:
+def _restricted(facts: Dict[str, Optional[str]], as_of: dt.date, entry: Coverage, place: Optional[Scene]) -> Decision:
     timeline = entry.timeline
     assert timeline is not None, "the loader gives every restriction a timeline"
     stage = current_stage(timeline, as_of)

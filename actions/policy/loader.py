@@ -29,8 +29,19 @@ from actions.policy.model import (
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("policy.yml")
 SECTIONS = (
-    "version", "clauses", "vocabulary", "products", "timelines", "restrictions", "exemptions",
-    "scenes", "errors", "reasons", "rule_reason", "fixes", "notes",
+    "version",
+    "clauses",
+    "vocabulary",
+    "products",
+    "timelines",
+    "restrictions",
+    "exemptions",
+    "scenes",
+    "errors",
+    "reasons",
+    "rule_reason",
+    "fixes",
+    "notes",
 )
 Vocabulary = Mapping[str, Mapping[str, Value]]
 
@@ -58,15 +69,12 @@ def parse_policy(raw: Any) -> Policy:
     refs = _References(clauses, vocabulary)
     notes = {key: refs.text(key, entry, "note") for key, entry in shape.items(top, "notes")}
     fixes = {
-        key: refs.text(key, entry, "fix", optional=("when", "shop_types"))
-        for key, entry in shape.items(top, "fixes")
+        key: refs.text(key, entry, "fix", optional=("when", "shop_types")) for key, entry in shape.items(top, "fixes")
     }
     reasons = {key: refs.text(key, entry, "reason") for key, entry in shape.items(top, "reasons")}
     timelines = {key: _timeline(key, entry, refs, notes) for key, entry in shape.items(top, "timelines")}
     errors = {key: _error(key, entry, refs, vocabulary) for key, entry in shape.items(top, "errors")}
-    scenes = {
-        key: _scene(key, entry, refs, errors, reasons, notes) for key, entry in shape.items(top, "scenes")
-    }
+    scenes = {key: _scene(key, entry, refs, errors, reasons, notes) for key, entry in shape.items(top, "scenes")}
     shape.same_keys(scenes, vocabulary["scene"], "scenes", "scene vocabulary")
     coverage = tuple(
         _coverage(entry, kind, refs, vocabulary, timelines, fixes, notes)
@@ -158,7 +166,7 @@ def _timeline(key: str, entry: Any, refs: _References, notes: Mapping[str, Text]
     ]
     if not stages:
         raise PolicyError(f"{owner}: has no stages")
-    for earlier, later in zip(stages, stages[1:]):
+    for earlier, later in itertools.pairwise(stages):
         if later.start is None or (earlier.start is not None and later.start <= earlier.start):
             raise PolicyError(f"{owner}: stage {later.label!r} must start after stage {earlier.label!r}")
     return Timeline(
@@ -249,9 +257,7 @@ def _check_coverage(coverage: Iterable[Coverage], vocabulary: Vocabulary) -> Non
     for entry in coverage:
         for pair in itertools.product(entry.shop_types, entry.roles):
             if pair in owners:
-                raise PolicyError(
-                    f"{owners[pair]} and {entry.id} both cover shop type {pair[0]} with role {pair[1]}"
-                )
+                raise PolicyError(f"{owners[pair]} and {entry.id} both cover shop type {pair[0]} with role {pair[1]}")
             owners[pair] = entry.id
     for pair in itertools.product(vocabulary["shop_type"], vocabulary["account_role"]):
         if pair not in owners:

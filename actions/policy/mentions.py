@@ -40,7 +40,9 @@ _DENIED = re.compile(
 )
 _DENIES_PHRASE = re.compile(r"(不是|并不是|并非|不属于)[^，,。;；!?！？]{0,6}$")
 _WISHED = re.compile(r"(变回|变成|改成|转成|换成|成为|想当|想做|申请成|退出|取消|解除)$")
-_SOMEONE_ELSES = re.compile(r"(别人|别家|人家|其他|其它|隔壁|同行|对手|朋友|同事)(家)?(的|个|那个|这些)?['’\s]*$|\bothers?\b[^,.;!?]{0,12}$")
+_SOMEONE_ELSES = re.compile(
+    r"(别人|别家|人家|其他|其它|隔壁|同行|对手|朋友|同事)(家)?(的|个|那个|这些)?['’\s]*$|\bothers?\b[^,.;!?]{0,12}$"
+)
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|更正|纠正|改一下|改成|应该是|其实是|准确(地)?说")
 _RESTATED = re.compile(r"(只|仅)(能|可以|让|允许|许|有)?(添加|加|卖|带|上|挂|放|销售|售卖)?(的)?$")
 # Inputs a merchant has one value of: a later correction replaces an earlier value.
@@ -199,9 +201,7 @@ def _products(text: str, mentions: List[Mention], policy: Policy) -> List[Mentio
     """Own products stated as the restriction (只能卖本店商品), or beside others' products,
     are not what the merchant asks about."""
     unrestricted = policy.unrestricted_products
-    others = any(
-        m.dimension == "product_source" and not m.denied and m.value not in unrestricted for m in mentions
-    )
+    others = any(m.dimension == "product_source" and not m.denied and m.value not in unrestricted for m in mentions)
 
     def restating(m: Mention) -> bool:
         own = m.dimension == "product_source" and m.value in unrestricted and not m.denied

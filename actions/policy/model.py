@@ -95,9 +95,7 @@ class Coverage:
 
     def covers(self, shop_type: Optional[str], role: Optional[str]) -> bool:
         """Whether this entry can apply, treating an unknown input as a wildcard."""
-        return (shop_type is None or shop_type in self.shop_types) and (
-            role is None or role in self.roles
-        )
+        return (shop_type is None or shop_type in self.shop_types) and (role is None or role in self.roles)
 
 
 @dataclass(frozen=True)

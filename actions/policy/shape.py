@@ -11,9 +11,7 @@ from actions.policy.model import PolicyError, Status, Value
 Item = TypeVar("Item")
 
 
-def entry_fields(
-    entry: Any, owner: str, required: Tuple[str, ...], optional: Tuple[str, ...] = ()
-) -> Dict[str, Any]:
+def entry_fields(entry: Any, owner: str, required: Tuple[str, ...], optional: Tuple[str, ...] = ()) -> Dict[str, Any]:
     """The entry's keys and values: a mapping with all `required` keys and no unknown one."""
     fields_ = mapping(entry, owner)
     unknown = sorted(set(fields_) - set(required) - set(optional))

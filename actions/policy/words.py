@@ -34,7 +34,22 @@ _SLIP_CONTEXT = 2
 _LATIN_RUN = re.compile(r"[a-z]+")
 # Characters mistaken for one another by their shape (形近字), as merchants mistype
 # the vocabulary's names: 个休店 for 个体店.
-_LOOKALIKES = ("休体", "宫官", "买卖实", "现视", "顷频", "垮跨挎", "竟境", "朕联", "盅盟", "拯营", "授援", "权杈", "店庄", "场汤")
+_LOOKALIKES = (
+    "休体",
+    "宫官",
+    "买卖实",
+    "现视",
+    "顷频",
+    "垮跨挎",
+    "竟境",
+    "朕联",
+    "盅盟",
+    "拯营",
+    "授援",
+    "权杈",
+    "店庄",
+    "场汤",
+)
 _SHAPES = {c: group for group in _LOOKALIKES for c in group}
 
 
@@ -88,9 +103,7 @@ class Name:
 def names_in(text: str, policy: Policy) -> List[Name]:
     """Every vocabulary name in a normalised text, longest first, never overlapping."""
     index = _index(policy)
-    return [
-        Name(*index.chinese_names[m.group(0)], m.start(), m.end()) for m in index.chinese.finditer(text)
-    ]
+    return [Name(*index.chinese_names[m.group(0)], m.start(), m.end()) for m in index.chinese.finditer(text)]
 
 
 @lru_cache(maxsize=1)
@@ -214,7 +227,7 @@ def _closest(text: str, start: int, exact: List[Tuple[int, int]], index: _Index)
         inside = [(a, b) for a, b in exact if a < end and start < b]
         if any(a < start or b > end or b - a >= length for a, b in inside):
             continue
-        anchored = length > 2 or any(b == start or a in (end, end + 1) and text[end : a] in ("", "的") for a, b in exact)
+        anchored = length > 2 or any(b == start or a in (end, end + 1) and text[end:a] in ("", "的") for a, b in exact)
         for name in _candidates(window, index):
             if anchored and _is_slip(window, name):
                 return name

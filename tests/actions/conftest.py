@@ -8,7 +8,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 SLOTS = (
-    "shop_type", "account_role", "scene", "product_source", "question", "asked_for", "ruled_out", "handoff_summary",
+    "shop_type",
+    "account_role",
+    "scene",
+    "product_source",
+    "question",
+    "asked_for",
+    "ruled_out",
+    "handoff_summary",
 )
 DOMAIN = {"slots": {name: {"type": "any", "mappings": [{"type": "custom"}]} for name in SLOTS}}
 

@@ -57,8 +57,11 @@ def test_a_message_of_facts_answers_the_question_waiting_for_them():
 
 
 def test_a_corrected_shop_type_gets_the_new_answer():
-    _, messages = answer(slots={**FLAGSHIP_OFFICIAL, "shop_type": ["cross_border"], "question": "ask_why_cannot_add"},
-                         intent="inform_profile", entities=[entity("shop_type", "cross_border")])
+    _, messages = answer(
+        slots={**FLAGSHIP_OFFICIAL, "shop_type": ["cross_border"], "question": "ask_why_cannot_add"},
+        intent="inform_profile",
+        entities=[entity("shop_type", "cross_border")],
+    )
     assert messages[0]["text"].startswith("能。" + POLICY.coverage[-2].text)
 
 
@@ -72,7 +75,8 @@ def test_a_denied_value_is_ruled_out_and_no_longer_asked_for():
 def test_a_value_the_merchant_now_denies_leaves_the_slot():
     events, messages = answer(
         slots={"shop_type": ["cross_border"], "account_role": ["authorized"], "question": "ask_why_cannot_add"},
-        intent="inform_profile", entities=[entity("shop_type", "cross_border", role="denied")],
+        intent="inform_profile",
+        entities=[entity("shop_type", "cross_border", role="denied")],
     )
     assert slot_events(events)["shop_type"] is None
     assert messages[0]["text"].startswith("不能。")
@@ -85,8 +89,11 @@ def test_the_page_metadata_fills_what_the_merchant_did_not_say():
 
 
 def test_the_page_metadata_does_not_override_what_the_merchant_said():
-    events, messages = answer(slots={"shop_type": ["individual"], "account_role": ["official"]},
-                              intent="ask_why_cannot_add", metadata={"shop_type": "旗舰店"})
+    events, messages = answer(
+        slots={"shop_type": ["individual"], "account_role": ["official"]},
+        intent="ask_why_cannot_add",
+        metadata={"shop_type": "旗舰店"},
+    )
     assert "个体店" in messages[0]["text"] and "shop_type" not in slot_events(events)
 
 
@@ -114,20 +121,35 @@ def test_two_questions_in_one_message_get_both_answers():
 
 
 def test_an_unsure_message_with_facts_is_answered_and_the_other_questions_offered():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.55}, {"name": "ask_why_cannot_add", "confidence": 0.5},
-               {"name": "ask_when_effective", "confidence": 0.3}]
-    _, messages = answer(slots=FLAGSHIP_OFFICIAL, intent="nlu_fallback", ranking=ranking,
-                         entities=[entity("shop_type", "flagship"), entity("account_role", "official")])
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.55},
+        {"name": "ask_why_cannot_add", "confidence": 0.5},
+        {"name": "ask_when_effective", "confidence": 0.3},
+    ]
+    _, messages = answer(
+        slots=FLAGSHIP_OFFICIAL,
+        intent="nlu_fallback",
+        ranking=ranking,
+        entities=[entity("shop_type", "flagship"), entity("account_role", "official")],
+    )
     assert messages[0]["text"].startswith("不能。")
     assert "/ask_when_effective" in [b["payload"] for b in messages[0]["buttons"]]
 
 
 def test_an_unsure_message_without_facts_offers_the_likeliest_questions_and_a_human():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.55}, {"name": "ask_when_effective", "confidence": 0.4},
-               {"name": "greet", "confidence": 0.3}, {"name": "ask_limit_quota", "confidence": 0.2}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.55},
+        {"name": "ask_when_effective", "confidence": 0.4},
+        {"name": "greet", "confidence": 0.3},
+        {"name": "ask_limit_quota", "confidence": 0.2},
+    ]
     _, messages = answer(text="嗯?", intent="nlu_fallback", ranking=ranking)
     assert messages[0]["response"] == "utter_not_understood"
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_when_effective", "/ask_limit_quota", "/request_human"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_when_effective",
+        "/ask_limit_quota",
+        "/request_human",
+    ]
 
 
 def test_an_answer_it_cannot_read_is_asked_again():
@@ -164,7 +186,12 @@ def test_hand_off_writes_a_summary_and_pauses():
         {"event": "user", "text": "橱窗加不了联盟的货"},
         {"event": "bot", "text": "不能。您个体店的授权号在橱窗只能添加本店商品"},
     ]
-    slots = {"question": "ask_why_cannot_add", "shop_type": ["individual"], "account_role": ["authorized"], "scene": ["showcase"]}
+    slots = {
+        "question": "ask_why_cannot_add",
+        "shop_type": ["individual"],
+        "account_role": ["authorized"],
+        "scene": ["showcase"],
+    }
     events, messages = run(ActionHandOff(), tracker(slots, text="转人工", intent="request_human", events=history))
     summary = slot_events(events)["handoff_summary"]
     assert ConversationPaused() in events and messages[0]["response"] == "utter_hand_off"

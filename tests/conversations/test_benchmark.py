@@ -44,7 +44,11 @@ def near_copies(turns: List[Tuple[str, str]], sentences: List[str]) -> List[str]
         said = folded(turn)
         for sentence in sentences:
             matcher = SequenceMatcher(None, said, sentence, autojunk=False)
-            if matcher.real_quick_ratio() >= NEAR_COPY and matcher.quick_ratio() >= NEAR_COPY and matcher.ratio() >= NEAR_COPY:
+            if (
+                matcher.real_quick_ratio() >= NEAR_COPY
+                and matcher.quick_ratio() >= NEAR_COPY
+                and matcher.ratio() >= NEAR_COPY
+            ):
                 found.append(f"{case_id}: {turn!r} ~ {sentence!r}")
     return found
 

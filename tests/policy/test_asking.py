@@ -17,7 +17,12 @@ from actions.policy import PROFILE, assess, candidates, load_policy, splitting_i
 
 POLICY = load_policy()
 AFTER_ROLLOUT = dt.date(2024, 2, 1)
-VERDICT, WHEN, CREATOR, PASTED = "ask_why_cannot_add", "ask_when_effective", "ask_keep_selling_as_creator", "report_error_message"
+VERDICT, WHEN, CREATOR, PASTED = (
+    "ask_why_cannot_add",
+    "ask_when_effective",
+    "ask_keep_selling_as_creator",
+    "report_error_message",
+)
 
 
 def asked(question, claimed=None, denied=None):

@@ -10,7 +10,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def cli(*args):
     return subprocess.run(
         [sys.executable, "-m", "actions.policy", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -134,9 +134,7 @@ def test_matrix(shop, role, scene, source, index):
         return
     assert " ".join(decision.path) == path
     assert [fix.id for fix in decision.fixes][:1] == ([] if decision.allowed else ["add_own_products"])
-    assert (decision.error_message.text if decision.error_message else None) == (
-        None if decision.allowed else error
-    )
+    assert (decision.error_message.text if decision.error_message else None) == (None if decision.allowed else error)
 
 
 @pytest.mark.parametrize("profile, clause", STATUS_CLAUSE.items())

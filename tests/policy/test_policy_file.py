@@ -59,7 +59,8 @@ BROKEN = {
     ),
     "dates out of order": (
         lambda r: r["timelines"]["staged_rollout"]["stages"][1].update(**{"from": dt.date(2023, 11, 1)}),
-        "timeline staged_rollout: stage '预计2023年12月中旬全部生效' must start after stage '预计2023年11月中下旬开始内测'",
+        "timeline staged_rollout: stage '预计2023年12月中旬全部生效' "
+        "must start after stage '预计2023年11月中下旬开始内测'",
     ),
     "undated stage after a dated one": (
         lambda r: r["timelines"]["staged_rollout"]["stages"][2].update(**{"from": None}),
