@@ -30,7 +30,9 @@ DENIED, QUESTION, ERROR, BLOCKED = "denied", "question", "error", "blocked"
 WHOLE_TEXT = "whole_text"
 
 
-class _Component(GraphComponent):
+class ConfiguredComponent(GraphComponent):
+    """A component that needs nothing but its configuration."""
+
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.config = config
 
@@ -46,7 +48,7 @@ class _Component(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class MerchantFacts(_Component):
+class MerchantFacts(ConfiguredComponent):
     """The engine's inputs a message names, claims or denies (see the module docstring)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -84,7 +86,7 @@ def _entity(mention: Mention) -> Dict[Text, Any]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class QuestionCues(_Component):
+class QuestionCues(ConfiguredComponent):
     """Further questions, reports of being blocked and explicit requests for a person
     (see the module docstring).
 

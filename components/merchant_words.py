@@ -13,37 +13,21 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.policy import load_policy, normalise_text
 from actions.policy.mentions import asking_sentence
-from components.merchant_facts import WHOLE_TEXT
+from components.merchant_facts import WHOLE_TEXT, ConfiguredComponent
 
 # Button payloads start with this (Rasa's `/intent{"entity": "value"}`).
 PAYLOAD = "/"
 
 
-class _TextComponent(GraphComponent):
+class _TextComponent(ConfiguredComponent):
     """A component that rewrites the text of every message, in training too."""
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self.config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls(config)
 
     def rewrite(self, text: Text) -> Text:
         raise NotImplementedError
