@@ -141,6 +141,55 @@ def bad_input(stack: Stack) -> None:
         print(f"  {name:30s} {ms(statistics.median(samples))}")
 
 
+def maintainer_view(stack: Stack, conversations: int = 10_000, requests: int = 60) -> None:
+    """GET /assist/unanswered (first page of groups) with `conversations` more stored: their
+    events and their records written straight into the server's database, as the tracker
+    store and stores.records write them (3 questions each, 20 % fallen back, 10 % 👎)."""
+    import json
+    import random
+
+    import sqlalchemy as sa
+    from rasa.utils.endpoints import EndpointConfig
+
+    from stores import records
+
+    rng, started = random.Random(7), time.time() - 86_400
+    phrasings = [f"{TURNS[i % len(TURNS)]}{'？' * (i % 2)}（说法{i // len(TURNS)}）" for i in range(2_000)]
+    keys = {text: records.group_key(text) for text in phrasings}
+    events: List[Dict[str, Any]] = []
+    flagged: List[Dict[str, Any]] = []
+    for n in range(conversations):
+        for turn in range(3):
+            at, text = started + n * 5 + turn, rng.choice(phrasings)
+            intent = "nlu_fallback" if rng.random() < 0.2 else "ask_why_cannot_add"
+            said = {"event": "user", "timestamp": at, "text": text, "parse_data": {"intent": {"name": intent}}}
+            row = {"sender_id": f"bench-view-{n:05d}", "type_name": "user", "timestamp": at, "intent_name": intent}
+            events.append({**row, "data": json.dumps(said, ensure_ascii=False)})
+            reason = "fallback" if intent == "nlu_fallback" else "down" if rng.random() < 0.1 else None
+            if reason:
+                flags = {name: name == reason for name in records.REASONS}
+                flagged.append({"sender_id": row["sender_id"], "said_at": at, "text": text, **flags})
+    groups: Dict[str, Dict[str, Any]] = {}
+    for message in flagged:  # oldest first: the newest text of a group is its last
+        message["group_key"] = keys[message["text"]]
+        group = groups.setdefault(message["group_key"], {"messages": 0, **dict.fromkeys(records.REASONS, 0)})
+        group.update(group_key=message["group_key"], text=message["text"], last_seen=message["said_at"])
+        group["messages"] += 1
+        for reason in records.REASONS:
+            group[reason] += message[reason]
+    engine = records.engine_for(EndpointConfig(dialect="sqlite", db=stack.env["ASSISTANT_SQLITE_PATH"]))
+    with engine.begin() as connection:
+        connection.execute(sa.table("events", *map(sa.column, events[0])).insert(), events)
+        connection.execute(records.messages.insert(), flagged)
+        connection.execute(records.groups.insert(), list(groups.values()))
+    auth = {"Authorization": f"Bearer {stack.token}"}
+    samples = [timed(stack.assistant.call, "GET", "/assist/unanswered", None, auth) for _ in range(requests)]
+    print(
+        f"maintainer view, {conversations:,} more conversations: p50 {ms(percentile(samples, 0.5))}  "
+        f"p95 {ms(percentile(samples, 0.95))}  ({len(flagged):,} messages, {len(groups):,} groups, {requests} requests)"
+    )
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     choice = parser.add_mutually_exclusive_group()
@@ -157,6 +206,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             concurrent(stack)
             memory(stack)
             bad_input(stack)
+            maintainer_view(stack)
         finally:
             stack.stop()
 

@@ -4,7 +4,10 @@
 
 Without --url it starts the servers itself on free ports (as the tests do). It holds a
 short conversation in the widget and asks the console for a suggestion, then writes
-widget-*.png and console-*.png (desktop 1280 px, phone 360 px) into --out.
+widget-*.png and console-*.png (desktop 1280 px, phone 360 px) into --out; then the
+agent's desk: inbox-desktop.png (conversations waiting for a person), conversation-desktop.png
+(one of them, with the suggested reply put in the reply box) and widget-agent-phone.png (a
+merchant's widget with an agent's reply).
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ sys.path.insert(0, str(ROOT))
 from scripts.stack import Stack  # noqa: E402
 from tests.browser.helpers import (  # noqa: E402  (the project root is on the path only now)
     ConsolePage,
+    DeskPage,
     RunningStack,
     WidgetPage,
     check_bundles,
     chromium,
     emulate_phone,
+    named_agent,
     settle,
+    wait,
 )
 
 SIZES = {"desktop": (1280, 860), "phone": (360, 740)}
@@ -80,6 +86,48 @@ def console(driver: Any, url: str, token: str, out: Path, size: str) -> None:
     save(driver, out / f"console-{size}.png", full_page=True)
 
 
+def desk(driver: Any, stack: Any, out: Path) -> None:
+    """Two merchants waiting for a person, and the agent's desk with one of them open."""
+    merchant = f"shot-{uuid.uuid4().hex}"
+    for text in ("我们是个体店的授权号 橱窗加不了联盟商品", "转人工", "麻烦快一点，店里急着上架"):
+        stack.assistant.say(merchant, text)
+    other = f"shot-{uuid.uuid4().hex}"
+    for index, text in enumerate(("什么时候生效", "上限是多少")):  # 👎 twice
+        answer = stack.assistant.say(other, text)[0]["text"]
+        rating = {"sender": other, "value": "down", "text": answer, "message_index": index}
+        stack.assistant.call("POST", "/web/feedback", rating)
+    token, _ = named_agent(stack, "王芳")
+    page = DeskPage(driver, stack.assistant.url).load()
+    driver.execute_script("sessionStorage.clear()")  # the console signed in with the shared token
+    page.load().enter(token)
+    page.wait_ready()
+    item = wait(driver, lambda d: page.inbox_item(merchant), message="no hand-off in the inbox")
+    settle(0.8)
+    save(driver, out / "inbox-desktop.png")
+    item.click()
+    wait(driver, lambda d: page.find_all("chat-suggestion"), message="no suggested reply")
+    page.find("chat-insert").click()
+    page.find("reply-box").send_keys("\n如还有疑问，请随时告诉我。")
+    driver.execute_script("document.activeElement.blur()")
+    settle(0.8)
+    save(driver, out / "conversation-desktop.png", full_page=True)
+
+
+def agent_reply(driver: Any, stack: Any, out: Path) -> None:
+    """A merchant who asked for a person, and the agent's reply in the widget."""
+    page = WidgetPage(driver, stack.assistant.url).load().open()
+    page.answer("橱窗加不了联盟商品", lambda text: "不能" in text)
+    page.find("human-button").click()
+    page.wait_for_bot(lambda text: "人工客服" in text)
+    token, _ = named_agent(stack, "王芳")
+    text = "您好，我是客服王芳。旗舰店的授权号在橱窗只能添加本店商品，您可以改为添加本店商品，有问题随时找我。"
+    path = f"/assist/conversations/{page.session_id()}/reply"
+    stack.assistant.call("POST", path, {"text": text}, headers={"Authorization": f"Bearer {token}"})
+    wait(driver, lambda d: page.find_all("agent-message"), message="no agent reply in the widget")
+    settle(0.8)
+    save(driver, out / "widget-agent-phone.png")
+
+
 def save(driver: Any, path: Path, full_page: bool = False) -> None:
     """The viewport, or the whole page, as a PNG."""
     if full_page:
@@ -112,6 +160,7 @@ def main() -> int:
                     emulate_phone(driver)
                 widget(driver, stack.assistant.url, args.out, size)
                 console(driver, stack.assistant.url, stack.token, args.out, size)
+                (desk if size == "desktop" else agent_reply)(driver, stack, args.out)
             finally:
                 driver.quit()
     return 0

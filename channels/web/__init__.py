@@ -7,8 +7,10 @@ server's root:
   bundles built from web/ into build/web/ (`make web`) (pages.py).
 - `GET /web/welcome`, `POST /web/feedback`: for the widget (merchants) (feedback.py).
 - `GET /assist/vocabulary`, `POST /assist/suggest` (agent.py), `GET /assist/unanswered`
-  (maintainer.py): for support agents and maintainers; they need the token in
-  ASSISTANT_TOKEN.
+  (maintainer.py), the inbox and its conversations (inbox.py), an agent's replies and the
+  hand-back (replies.py): for support agents and maintainers; they need the shared token
+  in ASSISTANT_TOKEN or an agent's own (`make agent`).
+- `GET /web/agent-replies`: for the widget, the agents' replies it has not shown (replies.py).
 
 Merchants do not talk through this channel: the widget uses the socket.io channel, and
 the REST channel when socket.io cannot connect. Every answer here is JSON (or a file);
@@ -26,8 +28,10 @@ from sanic import Blueprint
 from channels.web.agent import suggest, vocabulary
 from channels.web.feedback import feedback, welcome
 from channels.web.guards import hide_tokens_in_access_log
+from channels.web.inbox import conversation, conversation_suggestion, inbox, inbox_events
 from channels.web.maintainer import unanswered
 from channels.web.pages import index, page, static
+from channels.web.replies import agent_replies, hand_back, reply, start_delivery, stop_delivery
 
 
 class WebInput(InputChannel):
@@ -58,4 +62,14 @@ class WebInput(InputChannel):
         web.add_route(vocabulary, "/assist/vocabulary", methods=["GET"])
         web.add_route(suggest, "/assist/suggest", methods=["POST"])
         web.add_route(unanswered, "/assist/unanswered", methods=["GET"])
+        web.add_route(inbox, "/assist/inbox", methods=["GET"])
+        web.add_route(inbox_events, "/assist/inbox/events", methods=["GET"], stream=True)
+        conversations = "/assist/conversations/<sender>"
+        web.add_route(conversation, conversations, methods=["GET"])
+        web.add_route(conversation_suggestion, f"{conversations}/suggestion", methods=["GET"])
+        web.add_route(reply, f"{conversations}/reply", methods=["POST"])
+        web.add_route(hand_back, f"{conversations}/hand-back", methods=["POST"])
+        web.add_route(agent_replies, "/web/agent-replies", methods=["GET"])
+        web.after_server_start(start_delivery)
+        web.before_server_stop(stop_delivery)
         return web

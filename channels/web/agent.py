@@ -87,14 +87,25 @@ async def suggest(request: Request) -> HTTPResponse:
 
 
 def suggestion(parsed: Mapping[Text, Any], chosen: Mapping[Text, Optional[Text]]) -> Dict[Text, Any]:
-    """The console's answer for a parsed message: reply, clauses and alternatives, read
-    by the same understanding as the chat (actions.understanding)."""
+    """The console's answer for a parsed message and the profile the agent chose."""
+    known = {key: (value,) for key, value in ((k, _known(k, chosen.get(k))) for k in PAGE_INPUTS) if value}
+    return suggestion_for(parsed, known)
+
+
+def suggestion_for(
+    parsed: Mapping[Text, Any],
+    known: Mapping[Text, Sequence[Text]],
+    ruled_out: Optional[Mapping[Text, Sequence[Text]]] = None,
+    pending: Optional[Text] = None,
+) -> Dict[Text, Any]:
+    """The reply, clauses and alternatives for a parsed message, read by the same
+    understanding as the chat (actions.understanding), given the facts `known`, the values
+    `ruled_out` and the question `pending` (waiting for an input)."""
     policy = load_policy()
     intent = parsed.get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-    understood = understand(parsed, policy)
-    known = {key: (value,) for key, value in ((k, _known(k, chosen.get(k))) for k in PAGE_INPUTS) if value}
-    claimed, denied = profile(understood, known, {}, policy)
+    understood = understand(parsed, policy, pending)
+    claimed, denied = profile(understood, known, ruled_out or {}, policy)
     possible = candidates(policy, claimed, denied)
     if understood.questions:
         reply, clauses = _reply_json(understood.questions, possible, understood)

@@ -22,8 +22,7 @@ from channels.web.guards import (
     maybe_await,
     text_field,
 )
-
-FEEDBACK_SLOT = "feedback"
+from stores.records import FEEDBACK_SLOT
 
 
 @answers_refusals

@@ -1,5 +1,5 @@
 """What every route of the web channel shares: JSON answers, the token and loading guards,
-the readers of request fields, and the access-log filter that hides tokens."""
+the records, the readers of request fields, and the access-log filter that hides tokens."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.rest import BadRequest
+from stores.records import RecordsBroker
 
 TOKEN_VARIABLE = "ASSISTANT_TOKEN"
+SHARED_AGENT = "值班客服"  # who an agent with the shared token (ASSISTANT_TOKEN) is to merchants
 MAX_TEXT_CHARACTERS = 5000  # of a text field: a merchant's question, a rated reply
 _TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s]*")
 
@@ -27,6 +29,10 @@ Handler = Callable[..., Awaitable[HTTPResponse]]
 
 class AgentLoading(Exception):
     """The server has no ready agent yet: the model is still loading."""
+
+
+class RecordsMissing(Exception):
+    """The server records nothing for the maintainer view and the inbox (no event broker)."""
 
 
 def json_response(body: Any, status: int = 200, headers: Optional[Dict[Text, Text]] = None) -> HTTPResponse:
@@ -40,20 +46,31 @@ def error_response(status: int, message: Text, headers: Optional[Dict[Text, Text
 
 
 def requires_token(handler: Handler) -> Handler:
-    """The handler, for callers with the token in ASSISTANT_TOKEN only: 401 without it,
-    503 when the server has none."""
+    """The handler, for support agents only: with the shared token (ASSISTANT_TOKEN) or an
+    agent's own (`make agent`), whose name it leaves in `request.ctx.agent_name`. 401
+    without a valid token, 503 when the server has no token at all."""
 
     @functools.wraps(handler)
     async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-        expected = os.environ.get(TOKEN_VARIABLE, "")
-        if not expected:
-            return error_response(503, f"the agent routes are disabled: {TOKEN_VARIABLE} is not set on the server")
+        shared = os.environ.get(TOKEN_VARIABLE, "")
+        records = records_of(getattr(request.app.ctx, "agent", None))
         given = _given_token(request)
-        if not given or not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        name = _agent_named(given, shared, records) if given else None
+        if name is None and not shared and not (records and records.has_agents()):
+            return error_response(503, f"the agent routes are disabled: {TOKEN_VARIABLE} is not set on the server")
+        if name is None:
             return error_response(401, "a valid token is required", headers={"WWW-Authenticate": "Bearer"})
+        request.ctx.agent_name = name
         return await handler(request, *args, **kwargs)
 
     return guarded
+
+
+def _agent_named(given: Text, shared: Text, records: Optional[RecordsBroker]) -> Optional[Text]:
+    """Who holds the token `given`: the shared token's agent, an agent by name, or None."""
+    if shared and hmac.compare_digest(given.encode("utf-8"), shared.encode("utf-8")):
+        return SHARED_AGENT
+    return records.agent_named(given) if records else None
 
 
 def answers_refusals(handler: Handler) -> Handler:
@@ -68,6 +85,8 @@ def answers_refusals(handler: Handler) -> Handler:
             return error_response(400, str(error))
         except AgentLoading:
             return error_response(503, "the assistant is still loading")
+        except RecordsMissing:
+            return error_response(503, "nothing is recorded: endpoints.yml needs the event broker stores.records")
 
     return guarded
 
@@ -78,6 +97,20 @@ def loaded_agent(request: Request) -> Any:
     if agent is None or not agent.is_ready():
         raise AgentLoading()
     return agent
+
+
+def records_of(agent: Any) -> Optional[RecordsBroker]:
+    """The records the agent's tracker store publishes to, if it does."""
+    broker = getattr(getattr(agent, "tracker_store", None), "event_broker", None)
+    return broker if isinstance(broker, RecordsBroker) else None
+
+
+def loaded_records(request: Request) -> RecordsBroker:
+    """The server's records, or AgentLoading / RecordsMissing."""
+    records = records_of(loaded_agent(request))
+    if records is None:
+        raise RecordsMissing()
+    return records
 
 
 def text_field(data: Mapping[Text, Any], name: Text, longest: int) -> Text:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from rasa.utils.endpoints import EndpointConfig
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -15,7 +16,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from channels.web.guards import SHARED_AGENT
 from scripts.stack import ROOT, Assistant
+from stores.records import RecordsBroker, engine_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -247,3 +250,32 @@ def pretty(value: Any) -> str:
 def settle(seconds: float = 0.3) -> None:
     """A moment for an animation or a scroll to finish before a screenshot."""
     time.sleep(seconds)
+
+
+class DeskPage(ConsolePage):
+    """The console's desk: the inbox and one conversation."""
+
+    def inbox_item(self, sender: str) -> Optional[WebElement]:
+        found = self.driver.find_elements(By.CSS_SELECTOR, f'[data-testid="inbox-item"][data-sender="{sender}"]')
+        return found[0] if found else None
+
+    def chat_texts(self, role: str) -> List[str]:
+        """The texts of the open conversation's messages of `role` (merchant, assistant, agent)."""
+        rows = self.driver.find_elements(By.CSS_SELECTOR, f'[data-testid="chat-{role}"] [data-testid="chat-text"]')
+        return [row.text for row in rows]
+
+
+def named_agent(stack: Any, name: str) -> Tuple[str, str]:
+    """(token, name) of an agent created as `make agent` does, in the stack's database; the
+    shared token's agent for a stack started elsewhere (ASSISTANT_TEST_URL, --url)."""
+    if not hasattr(stack, "env"):
+        return stack.token, SHARED_AGENT
+    config = EndpointConfig(dialect="sqlite", db=stack.env["ASSISTANT_SQLITE_PATH"])
+    return RecordsBroker(engine_for(config)).add_agent(name), name
+
+
+def within(driver: webdriver.Chrome, seconds: float, condition: Callable[[Any], Any], message: str) -> Any:
+    """`condition`'s first truthy value within `seconds`, looked for every 50 ms."""
+    return WebDriverWait(
+        driver, seconds, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition, message)

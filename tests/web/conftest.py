@@ -1,7 +1,8 @@
 """The web channel's routes on a real Sanic server in this process, with a stub agent.
 
-The agent has the project's domain, Rasa's in-memory tracker and lock stores, and a
-parse_message that answers from a table: no model is needed.
+The agent has the project's domain, Rasa's in-memory tracker and lock stores (the tracker
+store publishing to the records broker, on a SQLite file of its own), and a parse_message
+that answers from a table: no model is needed.
 """
 
 import asyncio
@@ -18,9 +19,11 @@ from rasa.core.channels.channel import register
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.utils.endpoints import EndpointConfig
 from sanic import Sanic
 
 from channels.web import WebInput
+from stores.records import RecordsBroker, engine_for
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-token-4f1c9a"
@@ -49,9 +52,10 @@ def parse(
 class StubAgent:
     """What the routes use of rasa.core.agent.Agent."""
 
-    def __init__(self) -> None:
+    def __init__(self, records_db: Path) -> None:
         self.domain = Domain.load(str(ROOT / "domain.yml"))
-        self.tracker_store: Any = InMemoryTrackerStore(self.domain)
+        self.records = RecordsBroker(engine_for(EndpointConfig(dialect="sqlite", db=str(records_db))))
+        self.tracker_store: Any = InMemoryTrackerStore(self.domain, event_broker=self.records)
         self.lock_store = InMemoryLockStore()
         self.parses: Dict[str, Dict[str, Any]] = {}
         self.parsed: List[str] = []
@@ -113,11 +117,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[Tuple[Client, Sanic]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Client, Sanic]]:
     """A Sanic app with only the web channel, served on a free port in a thread."""
     app = Sanic("web_channel_test")
     register([WebInput()], app, route="/webhooks/")
-    app.ctx.agent = StubAgent()
+    app.ctx.agent = StubAgent(tmp_path_factory.mktemp("records") / "records.db")
     port = _free_port()
     loop = asyncio.new_event_loop()
     started = threading.Event()
@@ -143,9 +147,9 @@ def client(server: Tuple[Client, Sanic]) -> Client:
 
 
 @pytest.fixture
-def agent(server: Tuple[Client, Sanic]) -> Iterator[StubAgent]:
+def agent(server: Tuple[Client, Sanic], tmp_path: Path) -> Iterator[StubAgent]:
     """A fresh stub agent for each test."""
-    server[1].ctx.agent = StubAgent()
+    server[1].ctx.agent = StubAgent(tmp_path / "records.db")
     yield server[1].ctx.agent
 
 

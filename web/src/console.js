@@ -1,10 +1,12 @@
-// The agent answer console (web/pages/console.html): suggested replies from the same
-// engine as the chat, and the maintainer view of what the assistant could not answer.
+// The agent answer console (web/pages/console.html): the desk of conversations waiting
+// for a person (desk.js), suggested replies from the same engine as the chat, and the
+// maintainer view of what the assistant could not answer.
 // The token is asked once and kept in sessionStorage; labels come from the server.
 import {
   CLAUSES_SHOWN, Unauthorized, formatTime, missingNote, otherExamples, percent, reasonLabel, replyError,
   splitClauses, suggestBody, unansweredStatus,
 } from './assist.js';
+import { Desk } from './desk.js';
 import { el, linkify } from './dom.js';
 
 const TOKEN_KEY = 'assistant-console-token';
@@ -27,7 +29,14 @@ async function call(method, path, body) {
 
 // --- token -----------------------------------------------------------------------
 
+const desk = new Desk({
+  call,
+  token: () => sessionStorage.getItem(TOKEN_KEY) || '',
+  onUnauthorized: (error) => askForToken(error.message),
+});
+
 function askForToken(message) {
+  desk.stop();
   sessionStorage.removeItem(TOKEN_KEY);
   $('workspace').hidden = true;
   $('logout').hidden = true;
@@ -51,6 +60,7 @@ async function enter() {
   $('workspace').hidden = false;
   $('logout').hidden = false;
   $('question').focus();
+  desk.start();
   loadUnanswered();
 }
 

@@ -68,3 +68,13 @@ export function appendEntry(transcript, entry, max) {
 export function nextBotIndex(transcript) {
   return transcript.filter((e) => e.role === 'bot' && !e.welcome).length;
 }
+
+/** The number of the latest agent reply in the transcript (0: none), so that none is shown twice. */
+export function lastReplyId(transcript) {
+  return transcript.reduce((latest, e) => (e.role === 'agent' && Number.isInteger(e.replyId) ? Math.max(latest, e.replyId) : latest), 0);
+}
+
+/** How an agent's reply is labelled: from a person, by name. */
+export function agentLabel(name) {
+  return name ? `人工客服 · ${name}` : '人工客服';
+}

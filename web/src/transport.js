@@ -1,15 +1,26 @@
 // How the widget talks to Rasa: the socket.io channel (session persistence on), or the
-// REST channel when socket.io cannot connect within a few seconds.
+// REST channel when socket.io cannot connect within a few seconds. A support agent's
+// replies come over the socket as they are sent; over REST the widget asks for them
+// every few seconds, and after a (re)connection it asks once for any it missed.
 import { io } from 'socket.io-client';
 
 const CONNECT_TIMEOUT_MS = 4000;
+export const POLL_MS = 1500;
 
-/** A bot message from either channel, as {text, buttons: [{title, payload}]}. */
+/**
+ * A bot message from either channel, as {text, buttons: [{title, payload}]}; an agent's
+ * reply also has agent (their name) and replyId (its number, counting up).
+ */
 export function normalise(message) {
   const buttons = (message.buttons || message.quick_replies || [])
     .filter((b) => b && typeof b.title === 'string' && typeof b.payload === 'string')
     .map((b) => ({ title: b.title, payload: b.payload }));
-  return { text: typeof message.text === 'string' ? message.text : '', buttons };
+  const normalised = { text: typeof message.text === 'string' ? message.text : '', buttons };
+  if (typeof message.agent === 'string' && Number.isInteger(message.reply_id)) {
+    normalised.agent = message.agent;
+    normalised.replyId = message.reply_id;
+  }
+  return normalised;
 }
 
 export class Connection {
@@ -20,15 +31,22 @@ export class Connection {
    * @param {(message: {text: string, buttons: object[]}) => void} options.onMessage
    * @param {(mode: 'socket'|'rest') => void} [options.onMode]
    * @param {typeof io} [options.connect]  opens the socket.io connection (socket.io's io; the tests pass a stand-in)
+   * @param {number} [options.lastReplyId]  the latest agent reply already shown (0: none)
    */
-  constructor({ server, sessionId, onMessage, onMode, socketPath = '/socket.io', restPath = '/webhooks/rest/webhook', connect = io }) {
+  constructor({
+    server, sessionId, onMessage, onMode, socketPath = '/socket.io', restPath = '/webhooks/rest/webhook',
+    repliesPath = '/web/agent-replies', connect = io, lastReplyId = 0,
+  }) {
     this.server = server;
     this.sessionId = sessionId;
     this.onMessage = onMessage;
     this.onMode = onMode || (() => {});
     this.socketPath = socketPath;
     this.restPath = restPath;
+    this.repliesPath = repliesPath;
     this.connect = connect;
+    this.lastReplyId = lastReplyId;
+    this.poller = null;
     this.mode = 'connecting';
     this.socket = null;
     this.ready = null;
@@ -57,9 +75,10 @@ export class Connection {
         clearTimeout(timer);
         if (this.mode === 'connecting') this.setMode('socket');
         resolve(this.mode);
+        if (this.mode === 'socket') this.fetchReplies();
       });
       this.socket.on('bot_uttered', (message) => {
-        if (message && typeof message === 'object') this.onMessage(normalise(message));
+        if (message && typeof message === 'object') this.deliver(normalise(message));
       });
       this.socket.on('connect_error', () => {
         if (!this.socket.active) fallBack();
@@ -71,6 +90,34 @@ export class Connection {
   setMode(mode) {
     this.mode = mode;
     this.onMode(mode);
+    if (mode === 'rest' && !this.poller) {
+      this.fetchReplies();
+      this.poller = setInterval(() => this.fetchReplies(), POLL_MS);
+    }
+  }
+
+  /** Passes a message on; an agent's reply only once, however it arrived. */
+  deliver(message) {
+    if (message.agent !== undefined) {
+      if (message.replyId <= this.lastReplyId) return;
+      this.lastReplyId = message.replyId;
+    }
+    this.onMessage(message);
+  }
+
+  /** Asks for the agent replies after the latest one shown; a failed request is tried at the next poll. */
+  async fetchReplies() {
+    const url = new URL(this.repliesPath, this.server);
+    url.search = new URLSearchParams({ sender: this.sessionId, after: String(this.lastReplyId) }).toString();
+    try {
+      const reply = await fetch(url);
+      const data = reply.ok ? await reply.json() : null;
+      for (const message of (data && Array.isArray(data.replies) ? data.replies : [])) {
+        if (message && typeof message === 'object') this.deliver(normalise(message));
+      }
+    } catch {
+      /* offline for a moment: the next poll (or reconnection) asks again */
+    }
   }
 
   /** Sends a message; socket replies arrive through onMessage, REST ones are passed to it. */
@@ -87,6 +134,6 @@ export class Connection {
     });
     const messages = await reply.json().catch(() => null);
     if (!Array.isArray(messages)) throw new Error(`the REST channel answered ${reply.status}`);
-    for (const message of messages) this.onMessage(normalise(message));
+    for (const message of messages) this.deliver(normalise(message));
   }
 }

@@ -6,7 +6,7 @@
 import css from './widget.css';
 import { readConfig } from './config.js';
 import { el, isSendKey, linkify, randomId } from './dom.js';
-import { appendEntry, createStorage, nextBotIndex, restoreSession, storageKeys } from './transcript.js';
+import { agentLabel, appendEntry, createStorage, lastReplyId, nextBotIndex, restoreSession, storageKeys } from './transcript.js';
 import { Connection } from './transport.js';
 
 const REPLY_TIMEOUT_MS = 20000;
@@ -38,6 +38,7 @@ class Widget {
       sessionId: this.sessionId,
       socketPath: config.socketPath,
       restPath: config.restPath,
+      lastReplyId: lastReplyId(this.transcript),
       onMessage: (message) => this.receive(message),
       onMode: (mode) => this.host.setAttribute('data-transport', mode),
     });
@@ -161,6 +162,10 @@ class Widget {
 
   receive(message) {
     this.showTyping(false);
+    if (message.agent !== undefined) {
+      this.add({ role: 'agent', agent: message.agent, replyId: message.replyId, text: message.text });
+      return;
+    }
     if (!message.text && !message.buttons.length) return;
     const index = nextBotIndex(this.transcript);
     this.add({ role: 'bot', text: message.text, buttons: message.buttons, index });
@@ -196,9 +201,12 @@ class Widget {
 
   render(entry, live) {
     const row = el('div', { class: `row ${entry.role}` });
+    if (entry.role === 'agent') {
+      row.append(el('div', { class: 'agent-label', 'data-testid': 'agent-label', text: agentLabel(entry.agent) }));
+    }
     const speaker = { bot: '助手：', user: '我：', note: '提示：' }[entry.role] || '';
     row.append(el('span', { class: 'sr', text: speaker }));
-    const testid = { bot: 'bot-message', user: 'user-message', note: 'note' }[entry.role];
+    const testid = { bot: 'bot-message', user: 'user-message', note: 'note', agent: 'agent-message' }[entry.role];
     row.append(el('div', { class: 'bubble', 'data-testid': testid }, linkify(entry.text)));
     const buttons = Array.isArray(entry.buttons) ? entry.buttons : [];
     if (buttons.length) {

@@ -3,7 +3,7 @@ import { webcrypto } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { randomId } from '../src/dom.js';
 import {
-  appendEntry, cleanTranscript, createStorage, isSessionId, nextBotIndex, restoreSession, storageKeys,
+  agentLabel, appendEntry, cleanTranscript, createStorage, isSessionId, lastReplyId, nextBotIndex, restoreSession, storageKeys,
 } from '../src/transcript.js';
 
 // Node 18 has no global crypto; the widget's browsers and Node 20+ do.
@@ -147,5 +147,24 @@ describe('nextBotIndex', () => {
       { role: 'note', text: '提示' },
       { role: 'bot', text: '答二' },
     ]), 2);
+  });
+});
+
+describe('agent replies', () => {
+  test('the latest reply number shown is remembered; other entries and bad numbers do not count', () => {
+    assert.equal(lastReplyId([]), 0);
+    assert.equal(lastReplyId([
+      { role: 'agent', replyId: 4, text: 'a' }, { role: 'bot', replyId: 9, text: 'b' },
+      { role: 'agent', replyId: 2, text: 'c' }, { role: 'agent', replyId: '7', text: 'd' },
+    ]), 4);
+  });
+
+  test('an agent reply is labelled as from a person, by name', () => {
+    assert.equal(agentLabel('王芳'), '人工客服 · 王芳');
+    assert.equal(agentLabel(''), '人工客服');
+  });
+
+  test('agent replies are not counted as bot replies (they are not rated)', () => {
+    assert.equal(nextBotIndex([{ role: 'agent', text: 'a', replyId: 1 }, { role: 'bot', text: 'b' }]), 1);
   });
 });

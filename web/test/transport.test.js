@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
-import { Connection, normalise } from '../src/transport.js';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { Connection, POLL_MS, normalise } from '../src/transport.js';
 
 describe('normalise', () => {
   test('REST buttons keep only title and payload', () => {
@@ -27,6 +27,12 @@ describe('normalise', () => {
       ],
     };
     assert.deepEqual(normalise(message).buttons, [{ title: 'ok', payload: '/ok' }, { title: '', payload: '' }]);
+  });
+
+  test("an agent's reply keeps the agent's name and its number; a half-formed one is an ordinary message", () => {
+    assert.deepEqual(normalise({ text: '您好', agent: '王芳', reply_id: 7 }), { text: '您好', buttons: [], agent: '王芳', replyId: 7 });
+    assert.deepEqual(normalise({ text: '您好', agent: '王芳' }), { text: '您好', buttons: [] });
+    assert.deepEqual(normalise({ text: '您好', agent: 3, reply_id: 7 }), { text: '您好', buttons: [] });
   });
 
   test('a message without text or buttons (an image, a custom payload) is empty', () => {
@@ -71,19 +77,32 @@ afterEach(() => {
   globalThis.fetch = realFetch;
 });
 
-/** Replaces fetch with one answering `body` (JSON) with `status`; returns the requests made. */
-function stubFetch(body, status = 200) {
+/**
+ * Replaces fetch with one answering a POST with `body` (JSON) and `status`, and a GET of
+ * agent replies with `replies` (a list, or a function of the request's URL); returns the
+ * requests made.
+ */
+function stubFetch(body, status = 200, replies = []) {
   const requests = [];
-  globalThis.fetch = async (url, init) => {
-    requests.push({ url: String(url), ...init, body: JSON.parse(init.body) });
+  globalThis.fetch = async (url, init = {}) => {
+    requests.push({ url: String(url), ...init, body: init.body && JSON.parse(init.body) });
+    if (!init.method) {
+      const found = typeof replies === 'function' ? replies(new URL(url)) : replies;
+      return new Response(JSON.stringify({ replies: found }), { status: 200 });
+    }
     return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
   };
   return requests;
 }
 
+// A connection that falls back to REST asks for agent replies: none, unless a test says otherwise.
+beforeEach(() => stubFetch([]));
+
+const agentReply = (id, text = `第${id}条人工回复`) => ({ reply_id: id, text, agent: '王芳' });
+
 describe('Connection over socket.io', () => {
   test('asks for the session, and the confirmation selects the socket', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
     const { conn, socket, modes, calls } = connection({ socketPath: '/rasa/socket.io' });
     const ready = conn.start();
     assert.equal(calls.length, 1);
@@ -101,9 +120,9 @@ describe('Connection over socket.io', () => {
   });
 
   test('messages go out as user_uttered with the metadata; replies come back normalised', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
     const { conn, socket, received } = connection();
-    globalThis.fetch = () => assert.fail('the socket is up: no REST call');
+    const requests = stubFetch(null);
     const ready = conn.start();
     socket.fire('session_confirm');
     await ready;
@@ -113,10 +132,26 @@ describe('Connection over socket.io', () => {
     socket.fire('bot_uttered', null);
     socket.fire('bot_uttered', 'not an object');
     assert.deepEqual(received, [{ text: '好的', buttons: [{ title: 'a', payload: '/a' }] }]);
+    assert.deepEqual(requests.filter((r) => r.method), [], 'the socket is up: no REST call');
+  });
+
+  test("after each session confirmation the agent's replies missed meanwhile are fetched, each shown once", async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+    const { conn, socket, received } = connection({ lastReplyId: 2 });
+    const requests = stubFetch(null, 200, (url) => [agentReply(2), agentReply(3)].filter((r) => r.reply_id > Number(url.searchParams.get('after'))));
+    conn.start();
+    socket.fire('session_confirm');
+    await conn.fetchReplies();  // the fetch the confirmation started has settled once this one has
+    assert.equal(requests[0].url, 'http://localhost:5005/web/agent-replies?sender=abc&after=2');
+    socket.fire('bot_uttered', agentReply(3));  // the same reply, live
+    socket.fire('bot_uttered', agentReply(4));
+    assert.deepEqual(received.map((m) => [m.agent, m.replyId]), [['王芳', 3], ['王芳', 4]]);
+    t.mock.timers.tick(POLL_MS * 3);
+    assert.equal(requests.length, 2, 'no polling while the socket is up');
   });
 
   test('no confirmation within the timeout falls back to REST', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
     const { conn, socket, modes } = connection();
     const ready = conn.start();
     t.mock.timers.tick(3999);
@@ -130,7 +165,7 @@ describe('Connection over socket.io', () => {
   });
 
   test('a connect error that socket.io gives up on falls back to REST at once', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
     const { conn, socket } = connection();
     const ready = conn.start();
     socket.active = true;
@@ -143,7 +178,7 @@ describe('Connection over socket.io', () => {
   });
 
   test('a socket that cannot even be created falls back to REST', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
     const { conn, modes } = connection({ connect: () => { throw new Error('no WebSocket'); } });
     assert.equal(await conn.start(), 'rest');
     assert.deepEqual(modes, ['rest']);
@@ -152,11 +187,34 @@ describe('Connection over socket.io', () => {
 
 describe('Connection over REST', () => {
   async function restConnection(t) {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
     const parts = connection({ connect: () => { throw new Error('no socket'); }, restPath: '/webhooks/rest/webhook' });
     await parts.conn.start();
     return parts;
   }
+
+  test("agent replies are polled every few seconds and shown once each; a failed poll is tried again", async (t) => {
+    const { conn, received } = await restConnection(t);
+    let sent = [agentReply(1)];
+    let failing = false;
+    const requests = stubFetch(null, 200, (url) => {
+      if (failing) throw new TypeError('offline');
+      return sent.filter((r) => r.reply_id > Number(url.searchParams.get('after')));
+    });
+    t.mock.timers.tick(POLL_MS);
+    await conn.fetchReplies();
+    assert.deepEqual(received.map((m) => m.text), ['第1条人工回复']);
+    failing = true;
+    sent = [agentReply(1), agentReply(2)];
+    t.mock.timers.tick(POLL_MS);
+    await conn.fetchReplies();
+    failing = false;
+    t.mock.timers.tick(POLL_MS);
+    await conn.fetchReplies();
+    assert.deepEqual(received.map((m) => m.text), ['第1条人工回复', '第2条人工回复']);
+    assert.ok(requests.length >= 5);
+    assert.ok(requests.every((r) => r.url.startsWith('http://localhost:5005/web/agent-replies?sender=abc&after=')));
+  });
 
   test('posts sender, message and metadata, and passes each reply on normalised', async (t) => {
     const { conn, received } = await restConnection(t);
