@@ -19,7 +19,7 @@ MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name 
 POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
 WEB_SOURCES  := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/pages/*)
 
-.PHONY: help venv build web train run lint test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest bench eval profile clean
+.PHONY: help venv build web train run lint test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest soak bench eval profile agent clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -108,6 +108,9 @@ screenshots: $(MODEL) web browser  ## PNGs of the widget and the agent console a
 loadtest: $(VENV)/.installed  ## 16 concurrent conversations of 20 turns against the running assistant (`make run`)
 	$(PY) -m scripts.loadtest --conversations 16 --turns 20
 
+soak: $(MODEL)  ## 8 conversations over REST and socket.io for MINUTES (15) against servers it starts: errors, memory, storage
+	ASSISTANT_MODEL=$(MODEL) $(PY) -m scripts.soak --minutes $(or $(MINUTES),15)
+
 bench: $(NLU_BUILD)/.built  ## Train once and print speed and memory figures against one server (parse, turn, load, long conversation)
 	$(PY) -m scripts.bench
 
@@ -116,6 +119,10 @@ profile: $(MODEL)  ## Where the time of one merchant turn goes (NLU, predictions
 
 eval: $(MODEL)  ## The conversation benchmark (tests/conversations): a table per category, failed conversations
 	ASSISTANT_MODEL=$(MODEL) $(PY) -m scripts.evaluate
+
+agent: $(VENV)/.installed  ## Create a support agent with a token of their own (NAME=…), printed once
+	@test -n "$(NAME)" || { echo "usage: make agent NAME=王芳 (ASSISTANT_PROFILE=production for PostgreSQL)" >&2; exit 2; }
+	@$(PY) -W ignore -m scripts.agent "$(NAME)"
 
 clean:  ## Remove everything generated (keeps .venv)
 	rm -rf build models results .pytest_cache

@@ -1,7 +1,10 @@
 """Rasa's REST and socket.io channels behind input validation and an origin check.
 
-Every request gets an answer below 500 (bad input: 400 with the reason), and every
-well-formed message gets at least one reply, even when the action server is down.
+Both channels clean a message the same way and answer every well-formed one with at
+least one reply, even when the action server is down. Failures are told as they are:
+bad input gets the reason (REST: 400, socket.io: an `error` event); a turn that could not
+be stored gets `utter_not_stored` (REST: 503), and only then; any other error gets
+`utter_no_reply` with its 转人工 button (REST: 500, as the server failed, not the message).
 """
 
 from __future__ import annotations
@@ -10,29 +13,36 @@ import json
 import logging
 import os
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ConversationPaused
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from socketio import AsyncServer
 
 from channels import action_calls
-from stores.tracker_store import UnsavedTurns
+from stores.tracker_store import turn
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARACTERS = 2000  # kept of a message; the NLU reads the first 500
 MAX_SENDER_CHARACTERS = 128
 DEFAULT_ORIGINS = "http://localhost:5005,http://127.0.0.1:5005"
-# Control characters other than tab and newline, zero-width and direction marks, BOM.
-_INVISIBLE = re.compile(
-    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
-)
+# Removed from text, sender ids and metadata: control characters other than tab and newline,
+# zero-width and direction marks, BOM, and Unicode's non-characters (U+FDD0-U+FDEF and
+# the last two code points of every plane), which some libraries refuse.
+_INVISIBLE = "\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_NON_CHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane << 16 | last) for plane in range(17) for last in (0xFFFE, 0xFFFF))
+_REMOVED = re.compile(f"[{_INVISIBLE}{_NON_CHARACTERS}]")
 
 
 class BadRequest(ValueError):
@@ -46,6 +56,22 @@ class Incoming:
     metadata: Optional[Dict[Text, Any]]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A system notice: a response of the domain, and the HTTP status the REST channel sends it with."""
+
+    response: Text
+    status: int = 200
+
+
+EMPTY = Notice("utter_empty_message")  # nothing left of the message once cleaned
+HANDED_OFF = Notice("utter_handed_off")  # the conversation is paused: a human answers
+HAND_OFF = Notice("utter_hand_off")  # the hand-off action could not run: the channel paused it
+NO_REPLY = Notice("utter_no_reply")  # an action could not run (the action server is down)
+FAILED = Notice("utter_no_reply", 500)  # an unexpected error; the message itself was fine
+NOT_STORED = Notice("utter_not_stored", 503)  # the turn could not be stored: send it again later
+
+
 def allowed_origins() -> List[Text]:
     """Origins the widget may be served from (ASSISTANT_ALLOWED_ORIGINS, comma-separated)."""
     configured = os.environ.get("ASSISTANT_ALLOWED_ORIGINS") or DEFAULT_ORIGINS
@@ -53,8 +79,21 @@ def allowed_origins() -> List[Text]:
 
 
 def clean(text: Text) -> Text:
-    """Text without invisible characters, stripped."""
-    return _INVISIBLE.sub("", text).strip()
+    """Text every part of the assistant can encode and read: surrogate pairs joined;
+    unpaired surrogates, non-characters and invisible characters removed; stripped."""
+    paired = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
+    return _REMOVED.sub("", paired).strip()
+
+
+def cleaned(value: Any) -> Any:
+    """A JSON value with each text in it (keys too) cleaned."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {clean(key): cleaned(item) for key, item in value.items()}
+    return value
 
 
 def json_object(body: bytes, example: Text = "{...}") -> Dict[Text, Any]:
@@ -78,25 +117,71 @@ def origin_refused(request: Request) -> Optional[HTTPResponse]:
     return None
 
 
-def parse_body(body: bytes) -> Incoming:
-    """The message in a request body, or BadRequest naming what is wrong."""
-    data = json_object(body, '{"sender": "...", "message": "..."}')
-    sender, message, metadata = data.get("sender"), data.get("message"), data.get("metadata")
-    if not isinstance(sender, str) or not clean(sender):
-        raise BadRequest('"sender" must be non-empty text')
-    if len(sender) > MAX_SENDER_CHARACTERS:
-        raise BadRequest(f'"sender" must be at most {MAX_SENDER_CHARACTERS} characters')
+def sender_id(value: Any, field: Text = "sender") -> Text:
+    """A conversation id, cleaned, or BadRequest naming what is wrong."""
+    if not isinstance(value, str) or not clean(value):
+        raise BadRequest(f'"{field}" must be non-empty text')
+    if len(value) > MAX_SENDER_CHARACTERS:
+        raise BadRequest(f'"{field}" must be at most {MAX_SENDER_CHARACTERS} characters')
+    return clean(value)
+
+
+def validated(sender: Any, message: Any, metadata: Any, sender_field: Text = "sender") -> Incoming:
+    """A message's fields, cleaned, or BadRequest naming what is wrong."""
+    conversation = sender_id(sender, sender_field)
     if not isinstance(message, str):
         raise BadRequest('"message" must be text')
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest('"metadata" must be a JSON object')
-    return Incoming(clean(sender), clean(message)[:MAX_MESSAGE_CHARACTERS], metadata)
+    return Incoming(conversation, clean(message)[:MAX_MESSAGE_CHARACTERS], cleaned(metadata))
 
 
-def notice(request: Request, response_name: Text, sender: Text) -> Dict[Text, Any]:
-    """A system notice from the domain's responses, as the REST channel sends messages."""
-    variations = request.app.ctx.agent.domain.responses.get(response_name) or [{}]
-    return {"recipient_id": sender, **variations[0]}
+def parse_body(body: bytes) -> Incoming:
+    """The message in a request body, or BadRequest naming what is wrong."""
+    data = json_object(body, '{"sender": "...", "message": "..."}')
+    return validated(data.get("sender"), data.get("message"), data.get("metadata"))
+
+
+def domain_response(domain: Domain, notice: Notice) -> Dict[Text, Any]:
+    """The notice's text (and buttons), as the domain words it."""
+    return dict((domain.responses.get(notice.response) or [{}])[0])
+
+
+async def answer(
+    agent: Agent,
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    message: UserMessage,
+    replied: Callable[[], bool],
+) -> Optional[Notice]:
+    """Handles `message` as one turn; the notice owed to the merchant besides the replies.
+
+    An empty message is not handled. A save that fails during the turn outweighs anything
+    else (the store marks the turn); any other error is FAILED, not a storage failure."""
+    if not message.text:
+        return EMPTY
+    with turn() as current:
+        try:
+            await on_new_message(message)
+            notice = None if replied() else await silence(agent.processor, message.sender_id)
+        except Exception:
+            logger.exception("A message could not be handled.")
+            notice = FAILED
+    return notice if current.saved else NOT_STORED
+
+
+async def silence(processor: MessageProcessor, sender: Text) -> Notice:
+    """Why the assistant said nothing: paused, or an action failed. When the failed action
+    was the hand-off, the conversation is paused here (under the conversation's lock, as
+    every tracker write outside Rasa's own processing), so a human can take over."""
+    async with processor.lock_store.lock(sender):
+        tracker = await processor.get_tracker(sender)
+        if tracker.is_paused():
+            return HANDED_OFF
+        if tracker.latest_message and tracker.latest_message.intent.get("name") == "request_human":
+            tracker.update(ConversationPaused())
+            await processor.save_tracker(tracker)
+            return HAND_OFF
+    return NO_REPLY
 
 
 class ValidatedRestInput(RestInput):
@@ -128,50 +213,38 @@ class ValidatedRestInput(RestInput):
                 incoming = parse_body(request.body or b"")
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
-            if not incoming.text:
-                return response.json([notice(request, "utter_empty_message", incoming.sender)])
-            return await self._handle(request, incoming, on_new_message)
+            agent, collector = request.app.ctx.agent, CollectingOutputChannel()
+            message = UserMessage(
+                incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
+            )
+            notice = await answer(agent, on_new_message, message, lambda: bool(collector.messages))
+            if notice is None:
+                return response.json(collector.messages)
+            told = {"recipient_id": incoming.sender, **domain_response(agent.domain, notice)}
+            return response.json(collector.messages + [told], status=notice.status)
 
         return webhook
 
-    async def _handle(
-        self,
-        request: Request,
-        incoming: Incoming,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> HTTPResponse:
-        collector = CollectingOutputChannel()
-        message = UserMessage(
-            incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
-        )
-        try:
-            await on_new_message(message)
-        except Exception:
-            logger.exception("A message could not be handled.")
-            UnsavedTurns.pop(incoming.sender)
-            return response.json([notice(request, "utter_not_stored", incoming.sender)], status=503)
-        if UnsavedTurns.pop(incoming.sender):
-            replies = collector.messages + [notice(request, "utter_not_stored", incoming.sender)]
-            return response.json(replies, status=503)
-        return response.json(collector.messages or [await self._no_reply(request, incoming.sender)])
 
-    @staticmethod
-    async def _no_reply(request: Request, sender: Text) -> Dict[Text, Any]:
-        """What to say when the assistant said nothing: paused, or an action failed."""
-        processor = request.app.ctx.agent.processor
-        tracker = await processor.get_tracker(sender)
-        if tracker.is_paused():
-            return notice(request, "utter_handed_off", sender)
-        if tracker.latest_message and tracker.latest_message.intent.get("name") == "request_human":
-            # The hand-off action could not run: pause here, so a human can take over.
-            tracker.update(ConversationPaused())
-            await processor.save_tracker(tracker)
-            return notice(request, "utter_hand_off", sender)
-        return notice(request, "utter_no_reply", sender)
+class RepliesSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, remembering whether it sent the merchant anything."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = False
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent = True
+        await super().send_response(recipient_id, message)
 
 
 class OriginCheckedSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel, accepting connections only from the allowed origins."""
+    """Rasa's socket.io channel, accepting connections only from the allowed origins, with
+    the REST channel's cleaning, validation and notices.
+
+    Replies and notices go to the conversation's room, as Rasa's bot messages do; an event
+    that is refused (not an object, a bad session id, a message that is not text) gets an
+    `error` event with the reason, like REST's 400 body, on the socket that sent it."""
 
     @classmethod
     def name(cls) -> Text:
@@ -179,5 +252,64 @@ class OriginCheckedSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         socketio_webhook = super().blueprint(on_new_message)
-        self.sio.eio.cors_allowed_origins = allowed_origins()
+        sio = self.sio
+        assert sio is not None  # set by Rasa's blueprint
+        sio.eio.cors_allowed_origins = allowed_origins()
+        started: List[Sanic] = []  # the server's app, for its agent
+
+        @socketio_webhook.listener("before_server_start")
+        async def remember_app(app: Sanic, _: Any) -> None:
+            started.append(app)
+
+        # These replace Rasa's handlers of the same events (socket.io keeps one per event).
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
+            await self._confirm_session(sio, sid, data)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
+            await self._receive(sio, started[0].ctx.agent, on_new_message, sid, data)
+
         return socketio_webhook
+
+    async def _confirm_session(self, sio: AsyncServer, sid: Text, data: Any) -> None:
+        """Joins the socket to its conversation: the session id cleaned as a sender, or a new one."""
+        data = {} if data is None else data
+        try:
+            if not isinstance(data, dict):
+                raise BadRequest('expected an object like {"session_id": "..."}')
+            given = data.get("session_id")
+            session_id = uuid.uuid4().hex if given is None else sender_id(given, "session_id")
+        except BadRequest as error:
+            await sio.emit("error", {"error": str(error)}, room=sid)
+            return
+        if self.session_persistence:
+            sio.enter_room(sid, session_id)
+        await sio.emit("session_confirm", session_id, room=sid)
+
+    async def _receive(
+        self,
+        sio: AsyncServer,
+        agent: Agent,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sid: Text,
+        data: Any,
+    ) -> None:
+        """A merchant's message from a socket: validated, cleaned and answered as over REST."""
+        try:
+            if not isinstance(data, dict):
+                raise BadRequest('expected an object like {"session_id": "...", "message": "..."}')
+            sender = data.get("session_id") if self.session_persistence else sid
+            incoming = validated(sender, data.get("message"), data.get(self.metadata_key), "session_id")
+        except BadRequest as error:
+            await sio.emit("error", {"error": str(error)}, room=sid)
+            return
+        if self.session_persistence:
+            sio.enter_room(sid, incoming.sender)  # the socket that sent a message hears the answer
+        output = RepliesSocketIOOutput(sio, self.bot_message_evt)
+        message = UserMessage(
+            incoming.text, output, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
+        )
+        notice = await answer(agent, on_new_message, message, lambda: output.sent)
+        if notice is not None:
+            await output.send_response(incoming.sender, domain_response(agent.domain, notice))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
-from typing import Any, Dict, List, Optional, Set, Text, Type
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Dict, Iterator, List, Optional, Text, Type
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
 from rasa.shared.core.events import ConversationPaused, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -24,25 +26,28 @@ class TrackerStoreUnavailable(RuntimeError):
     """The conversation database cannot be reached."""
 
 
-class UnsavedTurns:
-    """Conversations whose latest turn could not be stored, for the channel to report."""
+@dataclass
+class Turn:
+    """The merchant turn being handled (see `turn`): whether every save it made was stored."""
 
-    _senders: Set[Text] = set()
-    _lock = threading.Lock()
+    saved: bool = True
 
-    @classmethod
-    def add(cls, sender_id: Text) -> None:
-        with cls._lock:
-            cls._senders.add(sender_id)
 
-    @classmethod
-    def pop(cls, sender_id: Text) -> bool:
-        """Whether the latest turn of `sender_id` was lost (and forget it)."""
-        with cls._lock:
-            if sender_id in cls._senders:
-                cls._senders.discard(sender_id)
-                return True
-            return False
+_CURRENT_TURN: ContextVar[Optional[Turn]] = ContextVar("current_turn", default=None)
+
+
+@contextmanager
+def turn() -> Iterator[Turn]:
+    """Runs the code inside as one turn; a save of this store that fails marks it unsaved.
+
+    The outcome travels with the turn (a context variable), not with the conversation, so
+    concurrent turns and other channels never see each other's failures."""
+    current = Turn()
+    token = _CURRENT_TURN.set(current)
+    try:
+        yield current
+    finally:
+        _CURRENT_TURN.reset(token)
 
 
 class ConversationState(SQLTrackerStore.Base):  # type: ignore[misc, valid-type]
@@ -58,8 +63,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     and reads a conversation as its state plus its latest events.
 
     Rasa wraps every tracker store in a fail-safe that falls back to memory on errors; this
-    store makes such a fallback visible: the start fails with a clear error, and a turn
-    that could not be saved is reported to the merchant by the input channel.
+    store makes such a fallback visible: the start fails with a clear error, and a save
+    that fails marks the current `turn` unsaved, which the input channel reports to the
+    merchant (the fail-safe logs the error and keeps the turn in memory).
 
     Rasa's store reads every event of the current session on each turn, so a turn gets
     slower the longer the conversation; every later step (predictions, the tracker sent
@@ -76,13 +82,25 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _write_ahead_log)
             # The parent logs and carries on when it cannot create its tables.
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("SELECT 1")
+            with self.session_scope() as session:
+                session.execute(sa.text("SELECT 1"))
         except Exception as error:
             where = kwargs.get("host") or kwargs.get("db") or "the configured database"
             raise TrackerStoreUnavailable(
                 f"cannot reach the conversation database at {where}: {type(error).__name__}: {error}"
             ) from error
+
+    @contextmanager
+    def session_scope(self) -> Iterator[Any]:
+        """Rasa's session scope, raising what went wrong inside it. Rasa's takes any ValueError
+        (text the database cannot encode, too) for a missing PostgreSQL schema and exits with
+        SystemExit, which Rasa's fail-safe does not catch: the server stops answering."""
+        session = self.sessionmaker()
+        try:
+            ensure_schema_exists(session)
+            yield session
+        finally:
+            session.close()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The conversation's current session: its state and its latest events."""
@@ -113,7 +131,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             else:
                 await self._append(tracker)
         except Exception:
-            UnsavedTurns.add(tracker.sender_id)
+            current = _CURRENT_TURN.get()
+            if current is not None:
+                current.saved = False
             raise
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:

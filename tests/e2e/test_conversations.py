@@ -121,7 +121,6 @@ def test_tailored_answer(assistant, turns, metadata, facts):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     for turn in turns:
         replies = assistant.say(sender, turn, metadata)
-        assert replies, f"no reply to {turn!r}"
     answer = text_of(replies)
     for fact in facts:
         assert fact in answer, f"{fact!r} missing from:\n{answer}"
@@ -164,6 +163,8 @@ def test_out_of_scope_offers_the_main_questions_and_a_human(assistant):
     assert "转人工客服" in titles and "为什么加不了非本店商品" in titles
 
 
-def test_a_very_long_message_is_cut_and_answered(assistant):
-    replies = assistant.say(f"e2e-{uuid.uuid4().hex[:8]}", "橱窗加不了联盟商品 " + "啊" * 5000)
-    assert replies
+def test_a_very_long_message_is_cut_and_answered_as_its_start(assistant):
+    question = "橱窗加不了联盟商品"
+    short = assistant.say(f"e2e-{uuid.uuid4().hex[:8]}", question)
+    long = assistant.say(f"e2e-{uuid.uuid4().hex[:8]}", f"{question} " + "啊" * 5000)
+    assert [reply["text"] for reply in long] == [reply["text"] for reply in short]

@@ -14,8 +14,10 @@ import pytest
 
 from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
 from scripts.stack import BIN, ROOT, Stack
+from tests.responses import response
 
 SLOW = 5.0  # seconds; see the module docstring
+
 
 @pytest.mark.parametrize("body, status", BAD_REQUESTS.values(), ids=list(BAD_REQUESTS))
 def test_bad_request_gets_a_clear_error(assistant, body, status):
@@ -29,7 +31,8 @@ def test_bad_request_gets_a_clear_error(assistant, body, status):
 @pytest.mark.parametrize("text", WELL_FORMED.values(), ids=list(WELL_FORMED))
 def test_well_formed_message_gets_a_reply(assistant, text):
     started = time.monotonic()
-    code, replies = assistant.call("POST", "/webhooks/rest/webhook", {"sender": f"bad-{uuid.uuid4().hex[:8]}", "message": text})
+    body = {"sender": f"bad-{uuid.uuid4().hex[:8]}", "message": text}
+    code, replies = assistant.call("POST", "/webhooks/rest/webhook", body)
     assert time.monotonic() - started < SLOW
     assert code == 200 and replies and replies[0].get("text")
 
@@ -39,12 +42,6 @@ def test_a_long_message_is_stored_cut(assistant):
     assistant.say(sender, "橱窗" + "啊" * 20000)
     texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
     assert len(texts[-1]) == 2000
-
-
-def test_merchant_text_is_never_echoed_as_markup(assistant):
-    sender = f"xss-{uuid.uuid4().hex[:8]}"
-    replies = assistant.say(sender, "<script>alert(1)</script>橱窗")
-    assert all("<script>" not in (reply.get("text") or "") for reply in replies)
 
 
 def test_requests_from_other_origins_are_refused(assistant):
@@ -75,10 +72,16 @@ def user_and_bot_events(tracker):
     return [(e["event"], e.get("text")) for e in tracker["events"] if e["event"] in ("user", "bot")]
 
 
+# A blocked merchant is restricted whoever they are: answered without a question. Said
+# next, the shop type alone gets that question's answer for the shop, scene kept.
+BLOCKED = "橱窗加不了联盟商品"
+ANSWERED = "不能。您的官方账号或授权号在橱窗只能添加本店商品"
+ANSWERED_FOR_THE_SHOP = "不能。您个体店的官方账号或授权号在橱窗只能添加本店商品"
+
+
 def test_conversations_survive_a_restart_of_both_servers(own_stack):
     sender = f"restart-{uuid.uuid4().hex[:8]}"
-    asked = own_stack.assistant.say(sender, "橱窗加不了联盟商品")
-    assert "店铺" in asked[0]["text"]
+    assert own_stack.assistant.say(sender, BLOCKED)[0]["text"].startswith(ANSWERED)
     before = own_stack.assistant.tracker(sender)["events"]
 
     own_stack.stop()
@@ -86,28 +89,24 @@ def test_conversations_survive_a_restart_of_both_servers(own_stack):
 
     after = own_stack.assistant.tracker(sender)["events"]
     assert after[: len(before)] == before
-    asked = own_stack.assistant.say(sender, "个体店")  # the form goes on where it was
-    assert "官方账号" in asked[0]["text"]
-    answered = own_stack.assistant.say(sender, "授权号")
-    assert answered[0]["text"].startswith("不能。")
+    assert own_stack.assistant.say(sender, "个体店")[0]["text"].startswith(ANSWERED_FOR_THE_SHOP)
     tracker = own_stack.assistant.tracker(sender)
     assert tracker["events"][: len(before)] == before
     said = [text for kind, text in user_and_bot_events(tracker) if kind == "user"]
-    assert said == ["橱窗加不了联盟商品", "个体店", "授权号"]
+    assert said == [BLOCKED, "个体店"]
 
 
-def test_with_the_action_server_down_the_merchant_is_answered_and_offered_a_human(own_stack):
+def test_with_the_action_server_down_the_merchant_is_told_so_and_offered_a_human(own_stack):
     sender = f"down-{uuid.uuid4().hex[:8]}"
-    own_stack.assistant.say(sender, "橱窗加不了联盟商品")
+    own_stack.assistant.say(sender, BLOCKED)
     own_stack.stop_actions()
     try:
         replies = own_stack.assistant.say(sender, "个体店")
-        assert "稍后再试" in replies[0]["text"]
-        assert replies[0]["buttons"][0]["payload"] == "/request_human"
     finally:
         own_stack.start_actions()
-    asked = own_stack.assistant.say(sender, "个体店")  # back: the conversation goes on
-    assert "官方账号" in asked[0]["text"]
+    assert replies == [response("utter_no_reply", sender)]
+    # back: the conversation goes on where it was
+    assert own_stack.assistant.say(sender, "个体店")[0]["text"].startswith(ANSWERED_FOR_THE_SHOP)
 
 
 def test_a_turn_that_cannot_be_stored_is_reported(own_stack):
@@ -116,12 +115,13 @@ def test_a_turn_that_cannot_be_stored_is_reported(own_stack):
     database, away = own_stack.workdir / "db", own_stack.workdir / "db-away"
     database.rename(away)
     try:
-        code, replies = own_stack.assistant.call("POST", "/webhooks/rest/webhook", {"sender": sender, "message": "橱窗加不了"})
+        body = {"sender": sender, "message": "橱窗加不了"}
+        code, replies = own_stack.assistant.call("POST", "/webhooks/rest/webhook", body)
     finally:
         away.rename(database)
     assert code == 503
     assert "没能保存" in replies[-1]["text"]
-    assert own_stack.assistant.say(sender, "谢谢")  # and it works again
+    assert own_stack.assistant.say(sender, "谢谢") == [response("utter_thank", sender)]  # and it works again
 
 
 def test_an_unreachable_database_stops_the_start_with_a_clear_error(tmp_path):
@@ -132,7 +132,8 @@ def test_an_unreachable_database_stops_the_start_with_a_clear_error(tmp_path):
     }
     model = ROOT / os.environ.get("ASSISTANT_MODEL", "models/assistant.tar.gz")
     result = subprocess.run(
-        [str(BIN / "rasa"), "run", "--model", str(model), "--port", "0", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+        [str(BIN / "rasa"), "run", "--model", str(model), "--port", "0",
+         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
     )
     assert result.returncode != 0

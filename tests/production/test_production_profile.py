@@ -8,6 +8,7 @@ servers are started here on loopback, in a temporary folder, and stopped afterwa
 
 import asyncio
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -18,9 +19,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from rasa.utils.endpoints import EndpointConfig
 
 from scripts.loadtest import SCRIPT
+from scripts.socket_chat import SocketChat
 from scripts.stack import Stack, free_port
+from stores.records import RecordsBroker, engine_for
+from tests.responses import response as response_named
 
 CONVERSATIONS = 8
 TURNS = 10
@@ -114,7 +119,8 @@ async def converse(session, servers, sender, turns):
 async def send(session, server, sender, text):
     async with session.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
         assert response.status == 200, await response.text()
-        assert await response.json()
+        replies = await response.json()
+        assert response_named("utter_no_reply", sender) not in replies, f"no answer to {text!r}"
 
 
 async def run_conversations(servers):
@@ -144,3 +150,107 @@ def test_two_servers_share_conversations_exactly_once_and_in_order(two_servers):
             assert len(keys) == len(set(keys)), "an event was stored twice"
             bot_turns = [e for e in events if e["event"] == "bot"]
             assert len(bot_turns) >= len(sent)
+
+
+# --- a hand-off that reaches a person, across the two servers ------------------------------
+
+LIVE = 2.0  # seconds within which each side sees what the other did
+
+
+def test_an_agent_on_one_server_answers_a_merchant_on_the_other(services, two_servers):
+    """The merchant talks over socket.io to server 2; the agent works on server 1."""
+    config = EndpointConfig(
+        dialect="postgresql",
+        url=services["POSTGRES_HOST"],
+        port=services["POSTGRES_PORT"],
+        db=services["POSTGRES_DB"],
+        username=services["POSTGRES_USER"],
+        password=services["POSTGRES_PASSWORD"],
+    )
+    token = RecordsBroker(engine_for(config)).add_agent("王芳")
+    timings = asyncio.run(hand_off_across(*two_servers, {"Authorization": f"Bearer {token}"}))
+    print(", ".join(f"{what} after {seconds:.2f} s" for what, seconds in timings.items()))
+    assert all(seconds < LIVE for seconds in timings.values()), timings
+
+
+async def hand_off_across(first, second, auth):
+    session = uuid.uuid4().hex
+    chat = SocketChat(second.url)
+    await chat.connect()
+    await chat.start_session(session)
+    timings = {}
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
+            answer = await bot_text(chat, session, "我们是个体店的授权号 橱窗加不了联盟商品")
+            assert "个体店" in answer and "授权号" in answer
+            async with http.get(f"{first.url}/assist/inbox/events", headers=auth) as stream:
+                events = inbox_events(stream)
+                assert session not in senders(await anext(events))
+                await chat.say(session, "转人工", timeout=30)
+                started = time.monotonic()
+                while session not in senders(await anext(events)):
+                    pass
+                timings["hand-off in server 1's inbox"] = time.monotonic() - started
+            for turn, text in enumerate(("第一条：店铺刚开", "第二条：急")):  # while waiting, through both servers
+                await send(http, (first, second)[turn % 2], session, text)
+            unanswered = await call(http, "GET", f"{first.url}/assist/unanswered", auth)  # PostgreSQL's grouping
+            [group] = [g for g in unanswered["groups"] if session in g["conversations"]]
+            assert (group["text"], group["reasons"]) == ("我们是个体店的授权号 橱窗加不了联盟商品", {"handoff": 1})
+            conversation = await call(http, "GET", f"{first.url}/assist/conversations/{session}", auth)
+            said = [m["text"] for m in conversation["messages"] if m["role"] == "merchant"]
+            assert said[-2:] == ["第一条：店铺刚开", "第二条：急"]
+            suggested = await call(http, "GET", f"{first.url}/assist/conversations/{session}/suggestion", auth)
+            text = suggested["reply"]["text"] + "\n如还有疑问，请随时告诉我。"
+            before = len(chat.received)
+            started = time.monotonic()
+            await call(http, "POST", f"{first.url}/assist/conversations/{session}/reply", auth, {"text": text})
+            reply = await received(chat, before, lambda data: data.get("agent"))
+            timings["agent's reply on server 2's socket"] = time.monotonic() - started
+            assert (reply["text"], reply["agent"]) == (text, "王芳")
+            await call(http, "POST", f"{second.url}/assist/conversations/{session}/hand-back", auth, {})
+            answer = await bot_text(chat, session, "那直播间呢 能挂联盟商品吗")
+            assert "个体店" in answer and "授权号" in answer and "直播间" in answer
+    finally:
+        await chat.close()
+    for server in (first, second):
+        events = server.tracker(session)["events"]
+        stored = [e for e in events if e["event"] == "bot" and (e.get("metadata") or {}).get("agent") == "王芳"]
+        assert [e["text"] for e in stored] == [text]
+    return timings
+
+
+async def bot_text(chat, session, text):
+    replies = await chat.say(session, text, timeout=30)
+    return "\n".join(data["text"] for event, data in replies if event == "bot_uttered" and data.get("text"))
+
+
+async def received(chat, after, wanted, seconds=10.0):
+    """The first bot message the socket got after its first `after` events that is `wanted`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [data for event, data in chat.received[after:] if event == "bot_uttered" and wanted(data)]
+        if found:
+            return found[0]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"nothing wanted arrived: {chat.received[after:]}")
+
+
+async def call(http, method, url, headers, body=None):
+    async with http.request(method, url, headers=headers, json=body) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+async def inbox_events(stream):
+    """The inbox JSON of each `inbox` server-sent event."""
+    kind = None
+    async for raw in stream.content:
+        line = raw.decode("utf-8").rstrip("\n")
+        if line.startswith("event: "):
+            kind = line[len("event: ") :]
+        elif line.startswith("data: ") and kind == "inbox":
+            yield json.loads(line[len("data: ") :])
+
+
+def senders(inbox):
+    return [item["sender"] for item in inbox["conversations"]]
