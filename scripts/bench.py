@@ -70,9 +70,25 @@ def train(workdir: Path, config: str) -> Path:
     """Train with `config` into `workdir`, from scratch; prints the time it took."""
     started = time.perf_counter()
     subprocess.run(
-        [str(BIN / "rasa"), "train", "--config", config, "--domain", "domain.yml",
-         "--data", "data", "build/nlu/data", "--out", str(workdir), "--fixed-model-name", "bench"],
-        cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(BIN / "rasa"),
+            "train",
+            "--config",
+            config,
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "build/nlu/data",
+            "--out",
+            str(workdir),
+            "--fixed-model-name",
+            "bench",
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, "RASA_CACHE_DIRECTORY": str(workdir / "cache")},
     )
     print(f"training ({config}):{'':{max(0, 19 - len(config))}s} {time.perf_counter() - started:7.1f} s")
@@ -105,9 +121,7 @@ def one_user(stack: Stack, rounds: int = 10) -> None:
 
 def long_conversation(stack: Stack) -> None:
     sender = f"bench-long-{uuid.uuid4().hex[:8]}"
-    samples = [
-        timed(stack.assistant.say, sender, TURNS[turn % len(TURNS)]) for turn in range(LONG_CONVERSATION)
-    ]
+    samples = [timed(stack.assistant.say, sender, TURNS[turn % len(TURNS)]) for turn in range(LONG_CONVERSATION)]
     first, last = statistics.median(samples[:10]), statistics.median(samples[-10:])
     print(
         f"{LONG_CONVERSATION}-turn conversation:        turns 1–10 median {ms(first)}, "
@@ -135,7 +149,9 @@ def memory(stack: Stack) -> None:
 def bad_input(stack: Stack) -> None:
     print("bad and odd input (10 each, median):")
     bodies: Dict[str, object] = {name: body for name, (body, _) in BAD_REQUESTS.items()}
-    bodies.update({name: {"sender": f"bench-{uuid.uuid4().hex[:8]}", "message": text} for name, text in WELL_FORMED.items()})
+    bodies.update(
+        {name: {"sender": f"bench-{uuid.uuid4().hex[:8]}", "message": text} for name, text in WELL_FORMED.items()}
+    )
     for name, body in bodies.items():
         samples = [timed(stack.assistant.call, "POST", "/webhooks/rest/webhook", body) for _ in range(10)]
         print(f"  {name:30s} {ms(statistics.median(samples))}")

@@ -134,7 +134,10 @@ def save(driver: Any, path: Path, full_page: bool = False) -> None:
         metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
         shot = driver.execute_cdp_cmd(
             "Page.captureScreenshot",
-            {"captureBeyondViewport": True, "clip": {**{k: metrics[k] for k in ("x", "y", "width", "height")}, "scale": 1}},
+            {
+                "captureBeyondViewport": True,
+                "clip": {**{k: metrics[k] for k in ("x", "y", "width", "height")}, "scale": 1},
+            },
         )
         path.write_bytes(base64.b64decode(shot["data"]))
     else:

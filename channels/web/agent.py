@@ -12,7 +12,7 @@ from actions.actions import PAGE_INPUTS
 from actions.answers import INPUT_LABELS, TOPICS, Reply, answer
 from actions.policy import UnknownValueError, candidates, load_policy, normalise
 from actions.understanding import FALLBACK, Understanding, profile, understand
-from channels.rest import BadRequest, json_object
+from channels.incoming import BadRequest, json_object
 from channels.web.guards import (
     MAX_TEXT_CHARACTERS,
     answers_refusals,

@@ -12,7 +12,7 @@ from sanic.response import HTTPResponse
 
 from actions.actions import HUMAN_BUTTON, topic_buttons
 from actions.answers import MAIN_TOPICS
-from channels.rest import MAX_SENDER_CHARACTERS, BadRequest, json_object, origin_refused
+from channels.incoming import MAX_SENDER_CHARACTERS, BadRequest, json_object, origin_refused
 from channels.web.guards import (
     MAX_TEXT_CHARACTERS,
     answers_refusals,

@@ -16,7 +16,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.rest import BadRequest
+from channels.incoming import BadRequest
 from stores.records import RecordsBroker
 
 TOKEN_VARIABLE = "ASSISTANT_TOKEN"

@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse
 from actions.actions import DETAILS_BUTTON, HUMAN_BUTTON, QUESTION, RULED_OUT, Conversation, handoff_summary
 from actions.answers import INPUT_LABELS
 from actions.policy import PROFILE, load_policy
-from channels.rest import sender_id
+from channels.incoming import sender_id
 from channels.web.agent import suggestion_for
 from channels.web.guards import (
     answers_refusals,

@@ -30,7 +30,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.rest import json_object, origin_refused, sender_id
+from channels.incoming import json_object, origin_refused, sender_id
 from channels.web.guards import (
     MAX_TEXT_CHARACTERS,
     answers_refusals,

@@ -45,9 +45,17 @@ def chromium(profile: Path, width: int = 1280, height: int = 900) -> webdriver.C
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}", f"--window-size={width},{height}", "--lang=zh-CN",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+        "--lang=zh-CN",
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -72,7 +80,8 @@ def wait(driver: webdriver.Chrome, condition: Callable[[Any], Any], seconds: flo
 def console_errors(driver: webdriver.Chrome, allowed: List[str] = ()) -> List[Dict[str, Any]]:
     """SEVERE entries of the browser console, except those naming an `allowed` string."""
     return [
-        entry for entry in driver.get_log("browser")
+        entry
+        for entry in driver.get_log("browser")
         if entry["level"] == "SEVERE" and not any(text in entry["message"] for text in allowed)
     ]
 

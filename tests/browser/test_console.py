@@ -124,8 +124,12 @@ def test_the_console_works_by_keyboard(driver, web_stack, url):
     field = console.find("assist-input")
     field.send_keys("旗舰店官方号什么时候生效的")
     field.send_keys(Keys.CONTROL, Keys.ENTER)
-    wait(driver, lambda d: console.reply_or_none() and "已经生效" in console.find("assist-reply").get_property("value"),
-         30, "Ctrl+Enter did not submit")
+    wait(
+        driver,
+        lambda d: console.reply_or_none() and "已经生效" in console.find("assist-reply").get_property("value"),
+        30,
+        "Ctrl+Enter did not submit",
+    )
 
 
 def test_the_console_fits_a_360_px_phone_screen(driver, web_stack, url):

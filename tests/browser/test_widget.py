@@ -42,7 +42,10 @@ def test_the_widget_answers_over_socketio_for_the_page_s_merchant(driver, web_st
     said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     assert said[0] == "橱窗加不了联盟商品"
     metadata = [e.get("metadata") for e in tracker["events"] if e["event"] == "user"][0]
-    assert {k: metadata.get(k) for k in ("shop_type", "account_role")} == {"shop_type": "旗舰店", "account_role": "授权号"}
+    assert {k: metadata.get(k) for k in ("shop_type", "account_role")} == {
+        "shop_type": "旗舰店",
+        "account_role": "授权号",
+    }
 
     status, unanswered = web_stack.assistant.call(
         "GET", "/assist/unanswered", headers={"Authorization": f"Bearer {web_stack.token}"}
@@ -116,8 +119,10 @@ def test_the_widget_falls_back_to_rest_when_socketio_cannot_connect(driver, web_
 
 def test_the_widget_is_usable_by_keyboard_alone(driver, web_stack, url):
     page = WidgetPage(driver, url).load()
-    focused = "return document.activeElement.id === 'dy-assistant-widget' ? " \
-              "document.activeElement.shadowRoot.activeElement.dataset.testid : null"
+    focused = (
+        "return document.activeElement.id === 'dy-assistant-widget' ? "
+        "document.activeElement.shadowRoot.activeElement.dataset.testid : null"
+    )
     for _ in range(30):
         if driver.execute_script(focused) == "chat-launcher":
             break
@@ -152,7 +157,8 @@ def test_the_widget_fits_a_360_px_phone_screen(driver, web_stack, url):
     boxes = driver.execute_script(
         "const root = document.getElementById('dy-assistant-widget').shadowRoot;"
         "return [...root.querySelectorAll('.panel, [data-testid]')].filter((e) => e.offsetParent)"
-        ".map((e) => [e.dataset.testid || e.className, e.getBoundingClientRect().left, e.getBoundingClientRect().right]);"
+        ".map((e) => [e.dataset.testid || e.className,"
+        " e.getBoundingClientRect().left, e.getBoundingClientRect().right]);"
     )
     assert boxes, "nothing is shown"
     overflowing = [box for box in boxes if box[1] < -0.5 or box[2] > 360.5]

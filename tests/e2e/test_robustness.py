@@ -126,15 +126,30 @@ def test_a_turn_that_cannot_be_stored_is_reported(own_stack):
 
 def test_an_unreachable_database_stops_the_start_with_a_clear_error(tmp_path):
     env = {
-        **os.environ, "RASA_TELEMETRY_ENABLED": "false",
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
         "ACTIONS_URL": "http://localhost:9/webhook",
         "ASSISTANT_SQLITE_PATH": str(tmp_path / "missing" / "conversations.db"),
     }
     model = ROOT / os.environ.get("ASSISTANT_MODEL", "models/assistant.tar.gz")
     result = subprocess.run(
-        [str(BIN / "rasa"), "run", "--model", str(model), "--port", "0",
-         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
+        [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            "0",
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert result.returncode != 0
     assert "cannot reach the conversation database" in result.stdout + result.stderr

@@ -8,6 +8,7 @@ servers are started here on loopback, in a temporary folder, and stopped afterwa
 
 import asyncio
 import glob
+import itertools
 import json
 import os
 import shutil
@@ -66,21 +67,37 @@ def _services(workdir: Path):
     shutil.chown(workdir / "pwfile", "postgres", "postgres")
     as_postgres(postgres_bin("initdb"), "-D", str(data), "-U", "rasa", "--pwfile", str(workdir / "pwfile"), "-A", "md5")
     as_postgres(
-        postgres_bin("pg_ctl"), "-D", str(data), "-l", str(sockets / "postgres.log"), "-w",
-        "-o", f"-p {pg_port} -k {sockets} -c listen_addresses=127.0.0.1", "start",
+        postgres_bin("pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(sockets / "postgres.log"),
+        "-w",
+        "-o",
+        f"-p {pg_port} -k {sockets} -c listen_addresses=127.0.0.1",
+        "start",
     )
     subprocess.run(
         [postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(pg_port), "-U", "rasa", "rasa"],
-        env={**os.environ, "PGPASSWORD": password}, check=True, timeout=60,
+        env={**os.environ, "PGPASSWORD": password},
+        check=True,
+        timeout=60,
     )
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=open(workdir / "redis.log", "w"), stderr=subprocess.STDOUT,
-    )
+    with open(workdir / "redis.log", "w") as log:  # redis-server keeps its own copy
+        redis = subprocess.Popen(
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     env = {
-        "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(pg_port), "POSTGRES_DB": "rasa",
-        "POSTGRES_USER": "rasa", "POSTGRES_PASSWORD": password,
-        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "REDIS_DB": "1",
+        "POSTGRES_HOST": "127.0.0.1",
+        "POSTGRES_PORT": str(pg_port),
+        "POSTGRES_DB": "rasa",
+        "POSTGRES_USER": "rasa",
+        "POSTGRES_PASSWORD": password,
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(redis_port),
+        "REDIS_DB": "1",
     }
     try:
         yield env
@@ -96,8 +113,10 @@ def two_servers(services, tmp_path_factory):
     first = Stack(tmp_path_factory.mktemp("first"), endpoints="endpoints.production.yml", env=services)
     first.start()
     second = Stack(
-        tmp_path_factory.mktemp("second"), endpoints="endpoints.production.yml",
-        env={**services, "ACTIONS_URL": first.env["ACTIONS_URL"]}, token=first.token,
+        tmp_path_factory.mktemp("second"),
+        endpoints="endpoints.production.yml",
+        env={**services, "ACTIONS_URL": first.env["ACTIONS_URL"]},
+        token=first.token,
     )
     try:
         second.start_rasa()
@@ -117,7 +136,9 @@ async def converse(session, servers, sender, turns):
 
 
 async def send(session, server, sender, text):
-    async with session.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
+    async with session.post(
+        f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+    ) as response:
         assert response.status == 200, await response.text()
         replies = await response.json()
         assert response_named("utter_no_reply", sender) not in replies, f"no answer to {text!r}"
@@ -128,8 +149,14 @@ async def run_conversations(servers):
     senders = [f"prod-{uuid.uuid4().hex[:8]}" for _ in range(CONVERSATIONS)]
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300)) as session:
         sent = await asyncio.gather(*(converse(session, servers, s, TURNS) for s in senders))
-        await asyncio.gather(*(send(session, server, s, text) for s in senders for server, text in zip(servers, SIMULTANEOUS)))
-    return dict(zip(senders, sent))
+        await asyncio.gather(
+            *(
+                send(session, server, s, text)
+                for s in senders
+                for server, text in zip(servers, SIMULTANEOUS, strict=True)
+            )
+        )
+    return dict(zip(senders, sent, strict=True))
 
 
 def test_two_servers_share_conversations_exactly_once_and_in_order(two_servers):
@@ -141,9 +168,9 @@ def test_two_servers_share_conversations_exactly_once_and_in_order(two_servers):
             events = server.tracker(sender)["events"]
             said = [e["text"] for e in events if e["event"] == "user"]
             assert said[: len(sent)] == sent
-            assert sorted(said[len(sent):]) == sorted(SIMULTANEOUS)
+            assert sorted(said[len(sent) :]) == sorted(SIMULTANEOUS)
             kinds = [e["event"] for e in events if e["event"] in ("user", "bot")]
-            assert "user" not in [b for a, b in zip(kinds, kinds[1:]) if a == "user"], "turns interleaved"
+            assert "user" not in [b for a, b in itertools.pairwise(kinds) if a == "user"], "turns interleaved"
             stamps = [e["timestamp"] for e in events]
             assert stamps == sorted(stamps)
             keys = [(e["event"], e["timestamp"], e.get("text"), e.get("name")) for e in events]

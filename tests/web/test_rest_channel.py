@@ -14,7 +14,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels.rest import FAILED, HAND_OFF, NOT_STORED, Incoming, answer, clean, parse_body
+from channels.incoming import Incoming, clean, parse_body
+from channels.rest import FAILED, HAND_OFF, NOT_STORED, answer
 from stores.tracker_store import StrictSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,10 +10,10 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels.web import pages
 from actions.actions import HUMAN_BUTTON, MAIN_TOPICS
 from actions.answers import TOPICS
 from actions.policy import load_policy
+from channels.web import pages
 from tests.web.conftest import TOKEN, parse, run
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -165,7 +165,9 @@ def test_feedback_is_stored_in_the_conversation_as_the_feedback_slot(client, age
     tracker = run(agent.tracker_store.retrieve("merchant-1"))
     stored = tracker.get_slot("feedback")
     assert {k: stored[k] for k in ("value", "text", "message_index")} == {
-        "value": "down", "text": "不能。…", "message_index": 2,
+        "value": "down",
+        "text": "不能。…",
+        "message_index": 2,
     }
     assert before <= stored["timestamp"] <= time.time()
     assert isinstance(tracker.events[-1], SlotSet) and tracker.events[-1].key == "feedback"
@@ -250,7 +252,7 @@ def test_vocabulary_lists_shop_types_and_roles_with_labels(client, agent, token)
         b'{"text": 5}',
         b'{"text": ""}',
         b'{"text": "  "}',
-        b'{}',
+        b"{}",
         b'{"text": "hi", "shop_type": 3}',
         b'{"text": "hi", "account_role": ["\\u6388\\u6743\\u53f7"]}',
         ('{"text": "%s"}' % ("长" * 5001)).encode(),
@@ -273,10 +275,18 @@ def suggest(client, agent, text: str, parsed: Dict[str, Any], **profile: str) ->
 def test_suggest_answers_for_the_chosen_profile_and_quotes_the_clauses(client, agent, token):
     text = "橱窗加不了联盟商品"
     body = suggest(
-        client, agent, text, parse(text, "ask_why_cannot_add", 0.97, [("scene", "橱窗")]),
-        shop_type="旗舰店", account_role="授权号",
+        client,
+        agent,
+        text,
+        parse(text, "ask_why_cannot_add", 0.97, [("scene", "橱窗")]),
+        shop_type="旗舰店",
+        account_role="授权号",
     )
-    assert body["intent"] == {"name": "ask_why_cannot_add", "confidence": 0.97, "title": TOPICS["ask_why_cannot_add"].title}
+    assert body["intent"] == {
+        "name": "ask_why_cannot_add",
+        "confidence": 0.97,
+        "title": TOPICS["ask_why_cannot_add"].title,
+    }
     assert body["reply"]["text"].startswith("不能。")
     assert "旗舰店" in body["reply"]["text"] and "授权号" in body["reply"]["text"] and "橱窗" in body["reply"]["text"]
     assert body["reply"]["missing"] == []
@@ -291,9 +301,12 @@ def test_suggest_answers_for_the_chosen_profile_and_quotes_the_clauses(client, a
 def test_what_the_message_says_wins_over_the_chosen_profile(client, agent, token):
     text = "我们是跨境店 直播间能带别人家的货吗"
     body = suggest(
-        client, agent, text,
+        client,
+        agent,
+        text,
         parse(text, "ask_why_cannot_add", 0.9, [("shop_type", "跨境店"), ("scene", "直播间")]),
-        shop_type="旗舰店", account_role="官方账号",
+        shop_type="旗舰店",
+        account_role="官方账号",
     )
     assert body["reply"]["text"].startswith("能。")
     assert "跨境店不受这条规则限制" in body["reply"]["text"]
@@ -303,9 +316,12 @@ def test_what_the_message_says_wins_over_the_chosen_profile(client, agent, token
 def test_unknown_values_are_ignored_and_missing_inputs_are_named(client, agent, token):
     text = "直播间加不了联盟商品"
     body = suggest(
-        client, agent, text,
+        client,
+        agent,
+        text,
         parse(text, "ask_why_cannot_add", 0.9, [("scene", "直播间"), ("shop_type", "火星店")]),
-        shop_type="不存在的店", account_role="授权号",
+        shop_type="不存在的店",
+        account_role="授权号",
     )
     assert [m["name"] for m in body["reply"]["missing"]] == ["shop_type"]
     assert body["reply"]["missing"][0]["label"] == "店铺类型"
@@ -331,13 +347,29 @@ def test_a_message_that_is_no_rule_question_says_so(client, agent, token):
 
 def test_a_fallback_offers_the_likeliest_questions_with_their_replies(client, agent, token):
     text = "这个到底咋回事啊"
-    ranking = [("nlu_fallback", 0.55), ("ask_when_effective", 0.4), ("greet", 0.3), ("ask_rule_reason", 0.2),
-               ("ask_who_is_affected", 0.1), ("ask_limit_quota", 0.05)]
-    body = suggest(client, agent, text, parse(text, "nlu_fallback", 0.55, ranking=ranking),
-                   shop_type="旗舰店", account_role="官方账号")
+    ranking = [
+        ("nlu_fallback", 0.55),
+        ("ask_when_effective", 0.4),
+        ("greet", 0.3),
+        ("ask_rule_reason", 0.2),
+        ("ask_who_is_affected", 0.1),
+        ("ask_limit_quota", 0.05),
+    ]
+    body = suggest(
+        client,
+        agent,
+        text,
+        parse(text, "nlu_fallback", 0.55, ranking=ranking),
+        shop_type="旗舰店",
+        account_role="官方账号",
+    )
     assert body["intent"]["name"] == "nlu_fallback"
     assert "没有把握" in body["reply"]["text"]
-    assert [a["intent"] for a in body["alternatives"]] == ["ask_when_effective", "ask_rule_reason", "ask_who_is_affected"]
+    assert [a["intent"] for a in body["alternatives"]] == [
+        "ask_when_effective",
+        "ask_rule_reason",
+        "ask_who_is_affected",
+    ]
     first = body["alternatives"][0]
     assert first["title"] == TOPICS["ask_when_effective"].title
     assert "已经生效" in first["reply"]["text"]
@@ -374,18 +406,39 @@ def unanswered(client) -> Dict[str, Any]:
 
 
 def test_fallbacks_handoffs_and_thumbs_down_are_listed_newest_first(client, agent, token):
-    conversation(agent, "a", [
-        user("这个规则是啥意思啊", "nlu_fallback", 10.0), bot("抱歉，我没完全明白", 11.0),
-        user("橱窗加不了联盟商品", "ask_why_cannot_add", 20.0), bot("请问您的店铺是哪种类型？", 21.0),
-        user("个体店", "inform_profile", 22.0), user("授权号", "inform_profile", 23.0), bot("不能。个体店…", 24.0),
-        SlotSet("feedback", {"value": "down", "text": "不能。个体店…", "message_index": 2, "timestamp": 25.0}, timestamp=25.0),
-    ])
-    conversation(agent, "b", [
-        user("我想开发票", "out_of_scope", 30.0), bot("抱歉，这个问题我帮不上忙", 31.0),
-        user("/request_human", "request_human", 32.0), ActionExecuted("action_hand_off", timestamp=33.0),
-        user("什么时候生效", "ask_when_effective", 40.0), bot("已经生效", 41.0),
-        SlotSet("feedback", {"value": "up", "text": "已经生效", "message_index": 1, "timestamp": 42.0}, timestamp=42.0),
-    ])
+    conversation(
+        agent,
+        "a",
+        [
+            user("这个规则是啥意思啊", "nlu_fallback", 10.0),
+            bot("抱歉，我没完全明白", 11.0),
+            user("橱窗加不了联盟商品", "ask_why_cannot_add", 20.0),
+            bot("请问您的店铺是哪种类型？", 21.0),
+            user("个体店", "inform_profile", 22.0),
+            user("授权号", "inform_profile", 23.0),
+            bot("不能。个体店…", 24.0),
+            SlotSet(
+                "feedback",
+                {"value": "down", "text": "不能。个体店…", "message_index": 2, "timestamp": 25.0},
+                timestamp=25.0,
+            ),
+        ],
+    )
+    conversation(
+        agent,
+        "b",
+        [
+            user("我想开发票", "out_of_scope", 30.0),
+            bot("抱歉，这个问题我帮不上忙", 31.0),
+            user("/request_human", "request_human", 32.0),
+            ActionExecuted("action_hand_off", timestamp=33.0),
+            user("什么时候生效", "ask_when_effective", 40.0),
+            bot("已经生效", 41.0),
+            SlotSet(
+                "feedback", {"value": "up", "text": "已经生效", "message_index": 1, "timestamp": 42.0}, timestamp=42.0
+            ),
+        ],
+    )
     body = unanswered(client)
     assert [(g["text"], g["count"], g["reasons"]) for g in body["groups"]] == [
         ("我想开发票", 1, {"handoff": 1}),
@@ -409,19 +462,32 @@ def test_near_equal_messages_are_one_group_with_a_count(client, agent, token):
 
 
 def test_a_thumbs_down_on_a_button_question_names_the_question(client, agent, token):
-    conversation(agent, "a", [
-        user("/ask_when_effective", "ask_when_effective", 10.0), bot("已经生效", 11.0),
-        SlotSet("feedback", {"value": "down", "text": "已经生效", "message_index": 0, "timestamp": 12.0}, timestamp=12.0),
-    ])
+    conversation(
+        agent,
+        "a",
+        [
+            user("/ask_when_effective", "ask_when_effective", 10.0),
+            bot("已经生效", 11.0),
+            SlotSet(
+                "feedback", {"value": "down", "text": "已经生效", "message_index": 0, "timestamp": 12.0}, timestamp=12.0
+            ),
+        ],
+    )
     assert [g["text"] for g in unanswered(client)["groups"]] == [f"〔按钮〕{TOPICS['ask_when_effective'].title}"]
 
 
 def test_a_message_counted_for_several_reasons_counts_once(client, agent, token):
-    conversation(agent, "a", [
-        user("这咋整", "nlu_fallback", 10.0), bot("抱歉，我没完全明白", 11.0),
-        SlotSet("feedback", {"value": "down", "text": "抱歉，我没完全明白", "message_index": 0, "timestamp": 12.0}),
-        user("转人工", "request_human", 13.0), ActionExecuted("action_hand_off", timestamp=14.0),
-    ])
+    conversation(
+        agent,
+        "a",
+        [
+            user("这咋整", "nlu_fallback", 10.0),
+            bot("抱歉，我没完全明白", 11.0),
+            SlotSet("feedback", {"value": "down", "text": "抱歉，我没完全明白", "message_index": 0, "timestamp": 12.0}),
+            user("转人工", "request_human", 13.0),
+            ActionExecuted("action_hand_off", timestamp=14.0),
+        ],
+    )
     [group] = unanswered(client)["groups"]
     assert (group["text"], group["count"], group["reasons"]) == ("这咋整", 1, {"down": 1, "fallback": 1, "handoff": 1})
 
@@ -476,8 +542,11 @@ def test_routes_that_need_the_model_say_it_is_still_loading(client, agent, token
 
 @pytest.mark.parametrize(
     "method, path, body",
-    [("POST", "/web/feedback", {"value": "meh"}), ("POST", "/assist/suggest", {"text": ""}),
-     ("GET", "/assist/unanswered?limit=0", None)],
+    [
+        ("POST", "/web/feedback", {"value": "meh"}),
+        ("POST", "/assist/suggest", {"text": ""}),
+        ("GET", "/assist/unanswered?limit=0", None),
+    ],
 )
 def test_bad_input_is_refused_before_the_model_is_needed(client, agent, token, monkeypatch, method, path, body):
     monkeypatch.setattr(agent, "is_ready", lambda: False)
