@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, List, Optional, Text, Type
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
 from rasa.shared.core.events import ConversationPaused, Event, SessionStarted, SlotSet
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, TrackerEventDiffEngine
 
 # How many of a conversation's latest events a turn reads: enough for the dialogue's
 # rules (the latest message and action) and the hand-off summary (the latest words).
@@ -124,29 +124,39 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Stores the events the tracker added and its state, then publishes those events:
+        only once they are committed, so the broker's records never show what the
+        conversation lacks."""
         try:
+            new_events = await self._new_events(tracker)
             if getattr(tracker, _STORED, None) is None:
                 await super().save(tracker)
                 self._save_state(tracker)
             else:
-                await self._append(tracker)
+                self._append(tracker)
         except Exception:
             current = _CURRENT_TURN.get()
             if current is not None:
                 current.saved = False
             raise
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
-        """Publishes the events this turn added (the tracker knows which)."""
-        stored = getattr(tracker, _STORED, None)
-        if self.event_broker is None or stored is None:
-            await super().stream_events(tracker)
-            return
-        await self._stream_new_events(self.event_broker, list(tracker.events)[stored:], tracker.sender_id)
+        """Publishes nothing: Rasa's `save` calls it before its commit; `save` publishes."""
 
-    async def _append(self, tracker: DialogueStateTracker) -> None:
+    async def _new_events(self, tracker: DialogueStateTracker) -> List[Event]:
+        """The events to publish for this save: those added since the tracker was read, or
+        for a tracker this store did not read, those Rasa's `stream_events` finds."""
+        if self.event_broker is None:
+            return []
+        stored = getattr(tracker, _STORED, None)
+        if stored is not None:
+            return list(tracker.events)[stored:]
+        return TrackerEventDiffEngine.event_difference(await self.retrieve(tracker.sender_id), tracker)
+
+    def _append(self, tracker: DialogueStateTracker) -> None:
         """Stores the events added since the tracker was read, and the new state."""
-        await self.stream_events(tracker)
         new_events = list(tracker.events)[getattr(tracker, _STORED) :]
         with self.session_scope() as session:
             for event in new_events:

@@ -1,6 +1,6 @@
 """The maintainer view: merchant messages the assistant could not help with, grouped.
 
-The messages and their groups are recorded as the conversations happen (stores/records.py),
+The messages and their groups are recorded as the conversations happen (stores/records/),
 so a request reads one page of groups, however many conversations are stored."""
 
 from __future__ import annotations

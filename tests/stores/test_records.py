@@ -8,7 +8,6 @@ from typing import Any, List
 
 import pytest
 from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     BotUttered,
@@ -25,9 +24,6 @@ from rasa.utils.endpoints import EndpointConfig
 from stores.records import RecordsBroker, RecordsUnavailable, group_key, token_digest
 from stores.tracker_store import StrictSQLTrackerStore
 
-ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
-
 
 def connect(db: Path) -> RecordsBroker:
     config = EndpointConfig.from_dict({"type": "stores.records.RecordsBroker", "dialect": "sqlite", "db": str(db)})
@@ -35,8 +31,8 @@ def connect(db: Path) -> RecordsBroker:
 
 
 @pytest.fixture
-def records(tmp_path: Path) -> RecordsBroker:
-    return connect(tmp_path / "conversations.db")
+def records(db: Path) -> RecordsBroker:
+    return connect(db)
 
 
 def user(text: str, intent: str, at: float) -> UserUttered:
@@ -239,11 +235,10 @@ def test_an_agent_taking_over_is_not_a_hand_off(records):
 # --- through the tracker store, and when writing fails ----------------------------------------
 
 
-def test_the_tracker_store_publishes_each_event_once(tmp_path):
-    db = tmp_path / "conversations.db"
+def test_the_tracker_store_publishes_each_event_once(db, domain):
     records = connect(db)
-    store = StrictSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), event_broker=records, recent_events=4)
-    tracker = DialogueStateTracker.from_events("a", [user("这咋整", "nlu_fallback", 10.0)], slots=DOMAIN.slots)
+    store = StrictSQLTrackerStore(domain, dialect="sqlite", db=str(db), event_broker=records, recent_events=4)
+    tracker = DialogueStateTracker.from_events("a", [user("这咋整", "nlu_fallback", 10.0)], slots=domain.slots)
     asyncio.run(store.save(tracker))
     for at in (20.0, 30.0):
         tracker = asyncio.run(store.retrieve("a"))
@@ -253,11 +248,11 @@ def test_the_tracker_store_publishes_each_event_once(tmp_path):
     assert groups(records) == [("还是不懂", 2, {"fallback": 2}), ("这咋整", 1, {"fallback": 1})]
 
 
-def test_a_record_that_cannot_be_written_is_logged_and_the_turn_saved(records, caplog):
-    store = InMemoryTrackerStore(DOMAIN, event_broker=records)
+def test_a_record_that_cannot_be_written_is_logged_and_the_turn_saved(records, domain, caplog):
+    store = InMemoryTrackerStore(domain, event_broker=records)
     with records.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE unanswered_messages")
-    tracker = DialogueStateTracker.from_events("a", [user("这咋整", "nlu_fallback", 10.0)], slots=DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events("a", [user("这咋整", "nlu_fallback", 10.0)], slots=domain.slots)
     with caplog.at_level(logging.ERROR, logger="stores.records"):
         asyncio.run(store.save(tracker))
     assert asyncio.run(store.retrieve("a")) is not None

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, List
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -21,12 +22,11 @@ from rasa.shared.core.events import (
     deserialise_events,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Session
 
 from stores import tracker_store
 from stores.tracker_store import StrictSQLTrackerStore, TrackerStoreUnavailable, _deserialised
 
-ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 RECENT = 12  # small, so that a short conversation already outgrows the window
 
 
@@ -55,12 +55,11 @@ def run(coroutine: Any) -> Any:
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> Any:
+def stores(domain: Domain, db: Path) -> Any:
     """The bounded store and Rasa's own SQL store over one database."""
-    db = str(tmp_path / "conversations.db")
     broker = CollectingBroker()
-    bounded = StrictSQLTrackerStore(DOMAIN, dialect="sqlite", db=db, event_broker=broker, recent_events=RECENT)
-    return bounded, SQLTrackerStore(DOMAIN, dialect="sqlite", db=db), broker
+    bounded = StrictSQLTrackerStore(domain, dialect="sqlite", db=str(db), event_broker=broker, recent_events=RECENT)
+    return bounded, SQLTrackerStore(domain, dialect="sqlite", db=str(db)), broker
 
 
 def converse(store: StrictSQLTrackerStore, sender: str, turns: int, extra: Any = None) -> None:
@@ -136,12 +135,33 @@ def test_a_read_starts_at_the_latest_session(stores):
     assert not any(isinstance(event, UserUttered) for event in events)
 
 
-def test_trackers_it_did_not_read_are_stored_whole(stores):
+def test_trackers_it_did_not_read_are_stored_whole(stores, domain):
     bounded, full, _ = stores
-    tracker = DialogueStateTracker.from_events("m5", [ActionExecuted("action_listen"), *turn(2)], DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events("m5", [ActionExecuted("action_listen"), *turn(2)], domain.slots)
     run(bounded.save(tracker))
     assert len(run(full.retrieve_full_tracker("m5")).events) == 1 + len(turn(2))
     assert run(bounded.retrieve("m5")).current_slot_values()["shop_type"] == ["flagship"]
+
+
+@pytest.mark.parametrize("read", [True, False], ids=["a tracker it read", "a tracker it did not read"])
+def test_events_are_published_only_once_they_are_committed(stores, monkeypatch, read):
+    bounded, full, broker = stores
+    converse(bounded, "m8", 1)
+    tracker = run((bounded if read else full).retrieve("m8"))
+    tracker.update(UserUttered("还在吗"))
+    published, stored = len(broker.published), len(run(full.retrieve_full_tracker("m8")).events)
+
+    def failing_commit(session: Session) -> None:
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(Session, "commit", failing_commit)
+    with pytest.raises(sa.exc.OperationalError):
+        run(bounded.save(tracker))
+    monkeypatch.undo()
+    assert broker.published[published:] == []  # the records show nothing the conversation lacks
+    assert len(run(full.retrieve_full_tracker("m8")).events) == stored
+    run(bounded.save(tracker))  # the turn sent again
+    assert [event["text"] for event in broker.published[published:] if event["event"] == "user"] == ["还在吗"]
 
 
 def test_events_are_read_back_as_rasa_reads_them():
@@ -151,9 +171,9 @@ def test_events_are_read_back_as_rasa_reads_them():
     ]
 
 
-def test_an_unreachable_database_is_a_clear_error(tmp_path: Path):
+def test_an_unreachable_database_is_a_clear_error(tmp_path: Path, domain: Domain):
     with pytest.raises(TrackerStoreUnavailable, match="cannot reach the conversation database"):
-        StrictSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "missing" / "dir" / "c.db"))
+        StrictSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "missing" / "dir" / "c.db"))
 
 
 def test_a_failed_save_marks_the_turn_it_happened_in_and_no_other(stores):

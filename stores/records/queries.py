@@ -1,0 +1,141 @@
+"""What the maintainer view and the agent inbox read from the records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from stores.records.tables import REASONS, counters, groups, inbox, replies
+
+
+@dataclass(frozen=True)
+class Group:
+    """Unanswered messages with the same folded text, newest first."""
+
+    text: Text
+    count: int
+    last_seen: float
+    reasons: Dict[Text, int]
+    examples: List[Text]
+    conversations: List[Text]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A conversation in the inbox."""
+
+    sender_id: Text
+    reasons: List[Text]
+    since: float
+    waiting_since: Optional[float]
+    agent: Optional[Text]
+    summary: Optional[Text]
+    last_words: Optional[Text]
+    last_words_at: Optional[float]
+    version: int
+
+
+@dataclass(frozen=True)
+class AgentReply:
+    """What an agent said to a merchant, numbered in the order sent."""
+
+    id: int
+    text: Text
+    agent: Text
+    sent_at: float
+
+
+class RecordsQueries:
+    """The views' queries, on the records of `engine` (a part of `RecordsBroker`)."""
+
+    engine: Engine
+
+    # --- the maintainer view ---------------------------------------------------------
+
+    def unanswered(self, limit: int) -> Tuple[List[Group], int, int]:
+        """The newest `limit` groups, the number of messages and of groups."""
+        with self.engine.connect() as connection:
+            page = connection.execute(sa.select(groups).order_by(groups.c.last_seen.desc()).limit(limit)).all()
+            total_groups, total_messages = connection.execute(
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(groups.c.messages), 0))
+            ).one()
+            keys = [row.group_key for row in page]
+            examples = _newest_distinct(connection, "text", keys)
+            senders = _newest_distinct(connection, "sender_id", keys)
+        found = [
+            Group(
+                text=row.text,
+                count=row.messages,
+                last_seen=row.last_seen,
+                reasons={reason: row[reason] for reason in REASONS if row[reason]},
+                examples=examples.get(row.group_key, []),
+                conversations=senders.get(row.group_key, []),
+            )
+            for row in page
+        ]
+        return found, int(total_messages), int(total_groups)
+
+    # --- the inbox -------------------------------------------------------------------
+
+    def inbox(self) -> List[Waiting]:
+        """Conversations waiting for a person, the longest waiting first; then those an
+        agent has answered, the latest changed first."""
+        with self.engine.connect() as connection:
+            found = [_waiting(row) for row in connection.execute(sa.select(inbox))]
+        return sorted(found, key=lambda w: (w.waiting_since is None, w.waiting_since or -w.version))
+
+    def waiting(self, sender: Text) -> Optional[Waiting]:
+        """The conversation's place in the inbox, or None when it is not there."""
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(inbox).where(inbox.c.sender_id == sender)).first()
+        return _waiting(row) if row else None
+
+    def inbox_version(self) -> int:
+        """A number that changes whenever the inbox or a conversation in it does."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(sa.select(counters.c.value).where(counters.c.name == "inbox")).scalar() or 0)
+
+    def agent_replies(self, sender: Text, after: int, most: int = 50) -> List[AgentReply]:
+        """What agents said to `sender` after the reply numbered `after`, oldest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(replies.c.id, replies.c.text, replies.c.agent, replies.c.sent_at)
+                .where(replies.c.sender_id == sender, replies.c.id > after)
+                .order_by(replies.c.id)
+                .limit(most)
+            ).all()
+        return [AgentReply(*row) for row in rows]
+
+    def agent_reply(self, sender: Text, sent_at: float) -> Optional[AgentReply]:
+        """The agent reply to `sender` sent at `sent_at` (its event's timestamp)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(replies.c.id, replies.c.text, replies.c.agent, replies.c.sent_at).where(
+                    replies.c.sender_id == sender, replies.c.sent_at == sent_at
+                )
+            ).first()
+        return AgentReply(*row) if row else None
+
+
+def _waiting(row: Any) -> Waiting:
+    return Waiting(**{**row._mapping, "reasons": row.reasons.split(",")})
+
+
+def _newest_distinct(connection: Connection, column: Text, keys: Sequence[Text], most: int = 5) -> Dict[Text, List]:
+    """Per group, the `most` newest distinct values of `column` (texts, conversations)."""
+    if not keys:
+        return {}
+    query = sa.text(
+        f"SELECT group_key, {column} FROM ("
+        f" SELECT group_key, {column}, ROW_NUMBER() OVER"
+        f"  (PARTITION BY group_key ORDER BY MAX(said_at) DESC, {column}) AS newest"
+        f" FROM unanswered_messages WHERE group_key IN :keys GROUP BY group_key, {column}) AS ranked"
+        " WHERE newest <= :most ORDER BY group_key, newest"
+    ).bindparams(sa.bindparam("keys", expanding=True))
+    found: Dict[Text, List] = {}
+    for key, value in connection.execute(query, {"keys": list(keys), "most": most}):
+        found.setdefault(key, []).append(value)
+    return found
