@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
-from scripts.stack import BIN, ROOT, Stack
+from scripts.stack import BIN, ROOT
 from tests.responses import response
 
 SLOW = 5.0  # seconds; see the module docstring
@@ -55,17 +55,6 @@ def test_the_http_api_needs_the_token(assistant):
     code, _ = assistant.call("GET", "/conversations/x/tracker")
     assert code == 401
     assert assistant.api("GET", "/status")["model_id"]
-
-
-@pytest.fixture(scope="module")
-def own_stack(tmp_path_factory):
-    """A stack of its own, to restart and break without disturbing the other tests."""
-    workdir = tmp_path_factory.mktemp("restart")
-    (workdir / "db").mkdir()
-    stack = Stack(workdir, env={"ASSISTANT_SQLITE_PATH": str(workdir / "db" / "conversations.db")})
-    stack.start()
-    yield stack
-    stack.stop()
 
 
 def user_and_bot_events(tracker):
