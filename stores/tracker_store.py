@@ -127,13 +127,15 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         """Stores the events the tracker added and its state, then publishes those events:
         only once they are committed, so the broker's records never show what the
         conversation lacks."""
+        stored = getattr(tracker, _STORED, None)
         try:
-            new_events = await self._new_events(tracker)
-            if getattr(tracker, _STORED, None) is None:
+            if stored is None:
+                new_events = await self._unread_events(tracker)
                 await super().save(tracker)
                 self._save_state(tracker)
             else:
-                self._append(tracker)
+                new_events = list(tracker.events)[stored:]
+                self._append(tracker, new_events)
         except Exception:
             current = _CURRENT_TURN.get()
             if current is not None:
@@ -145,19 +147,15 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Publishes nothing: Rasa's `save` calls it before its commit; `save` publishes."""
 
-    async def _new_events(self, tracker: DialogueStateTracker) -> List[Event]:
-        """The events to publish for this save: those added since the tracker was read, or
-        for a tracker this store did not read, those Rasa's `stream_events` finds."""
+    async def _unread_events(self, tracker: DialogueStateTracker) -> List[Event]:
+        """For a tracker this store did not read, the events to publish: those Rasa's
+        `stream_events` finds (none without a broker)."""
         if self.event_broker is None:
             return []
-        stored = getattr(tracker, _STORED, None)
-        if stored is not None:
-            return list(tracker.events)[stored:]
         return TrackerEventDiffEngine.event_difference(await self.retrieve(tracker.sender_id), tracker)
 
-    def _append(self, tracker: DialogueStateTracker) -> None:
+    def _append(self, tracker: DialogueStateTracker, new_events: List[Event]) -> None:
         """Stores the events added since the tracker was read, and the new state."""
-        new_events = list(tracker.events)[getattr(tracker, _STORED) :]
         with self.session_scope() as session:
             for event in new_events:
                 session.add(self._row(tracker.sender_id, event))
