@@ -20,7 +20,8 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ConversationPaused
+from rasa.shared.core.events import BotUttered, ConversationPaused
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -28,6 +29,7 @@ from socketio import AsyncServer
 
 from channels import action_calls
 from channels.incoming import BadRequest, allowed_origins, origin_refused, parse_body, sender_id, validated
+from stores.records import AGENT
 from stores.tracker_store import turn
 
 logger = logging.getLogger(__name__)
@@ -76,19 +78,30 @@ async def answer(
     return notice if current.saved else NOT_STORED
 
 
-async def silence(processor: MessageProcessor, sender: Text) -> Notice:
-    """Why the assistant said nothing: paused, or an action failed. When the failed action
-    was the hand-off, the conversation is paused here (under the conversation's lock, as
-    every tracker write outside Rasa's own processing), so a human can take over."""
+async def silence(processor: MessageProcessor, sender: Text) -> Optional[Notice]:
+    """Why the assistant said nothing: paused (then nothing more once an agent has answered:
+    the merchant is talking to a person), or an action failed. When the failed action was
+    the hand-off, the conversation is paused here (under the conversation's lock, as every
+    tracker write outside Rasa's own processing), so a human can take over."""
     async with processor.lock_store.lock(sender):
         tracker = await processor.get_tracker(sender)
         if tracker.is_paused():
-            return HANDED_OFF
+            return None if agent_is_talking(tracker) else HANDED_OFF
         if tracker.latest_message and tracker.latest_message.intent.get("name") == "request_human":
             tracker.update(ConversationPaused())
             await processor.save_tracker(tracker)
             return HAND_OFF
     return NO_REPLY
+
+
+def agent_is_talking(tracker: DialogueStateTracker) -> bool:
+    """Whether an agent has replied since the conversation was last paused."""
+    for event in reversed(tracker.events):
+        if isinstance(event, ConversationPaused):
+            return False
+        if isinstance(event, BotUttered) and event.metadata.get(AGENT):
+            return True
+    return False
 
 
 class ValidatedRestInput(RestInput):

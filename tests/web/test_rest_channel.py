@@ -11,11 +11,11 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.incoming import Incoming, clean, parse_body
-from channels.rest import FAILED, HAND_OFF, NOT_STORED, answer
+from channels.rest import FAILED, HAND_OFF, HANDED_OFF, NOT_STORED, answer
 from stores.tracker_store import StrictSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,3 +132,22 @@ def test_a_hand_off_the_action_could_not_do_is_paused_under_the_conversation_loc
     assert notice == HAND_OFF
     assert agent.processor.writes_under_lock == [False, True]  # Rasa's own (unlocked here), the pause
     assert run(agent.processor.get_tracker("m1")).is_paused()
+
+
+def test_while_an_agent_talks_with_the_merchant_their_messages_get_no_standing_notice():
+    agent = Agent(InMemoryTrackerStore(DOMAIN))
+
+    def add(event: Event) -> None:
+        tracker = run(agent.processor.get_tracker("m1"))
+        tracker.update(event)
+        run(agent.processor.tracker_store.save(tracker))
+
+    def notice_for_a_message() -> Any:
+        return run(answer(agent, saves_turn(agent), message("店铺急着上架"), lambda: False))
+
+    add(ConversationPaused())
+    assert notice_for_a_message() == HANDED_OFF  # waiting for a person
+    add(BotUttered("您好，我是客服王芳", metadata={"agent": "王芳"}))
+    assert notice_for_a_message() is None  # the agent answers; the assistant stays quiet
+    add(ConversationPaused())
+    assert notice_for_a_message() == HANDED_OFF  # handed off again: waiting again

@@ -78,3 +78,9 @@ export function lastReplyId(transcript) {
 export function agentLabel(name) {
   return name ? `人工客服 · ${name}` : '人工客服';
 }
+
+/** Whether a person is answering: the latest message not from the merchant is an agent's. */
+export function agentIsTalking(transcript) {
+  const latest = transcript.findLast((e) => e.role === 'bot' || e.role === 'agent');
+  return latest?.role === 'agent';
+}

@@ -6,7 +6,7 @@
 import css from './widget.css';
 import { readConfig } from './config.js';
 import { el, isSendKey, linkify, randomId } from './dom.js';
-import { agentLabel, appendEntry, createStorage, lastReplyId, nextBotIndex, restoreSession, storageKeys } from './transcript.js';
+import { agentIsTalking, agentLabel, appendEntry, createStorage, lastReplyId, nextBotIndex, restoreSession, storageKeys } from './transcript.js';
 import { Connection } from './transport.js';
 
 const REPLY_TIMEOUT_MS = 20000;
@@ -150,7 +150,7 @@ class Widget {
     if (!this.started) this.open();
     this.retireButtons();
     this.add({ role: 'user', text: shown });
-    this.showTyping(true);
+    this.showTyping(!agentIsTalking(this.transcript)); // a person answers when they do: no assistant typing
     try {
       await this.connection.send(message, this.config.metadata);
       if (this.connection.mode === 'rest') this.showTyping(false);

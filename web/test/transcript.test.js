@@ -3,7 +3,7 @@ import { webcrypto } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { randomId } from '../src/dom.js';
 import {
-  agentLabel, appendEntry, cleanTranscript, createStorage, isSessionId, lastReplyId, nextBotIndex, restoreSession, storageKeys,
+  agentIsTalking, agentLabel, appendEntry, cleanTranscript, createStorage, isSessionId, lastReplyId, nextBotIndex, restoreSession, storageKeys,
 } from '../src/transcript.js';
 
 // Node 18 has no global crypto; the widget's browsers and Node 20+ do.
@@ -166,5 +166,18 @@ describe('agent replies', () => {
 
   test('agent replies are not counted as bot replies (they are not rated)', () => {
     assert.equal(nextBotIndex([{ role: 'agent', text: 'a', replyId: 1 }, { role: 'bot', text: 'b' }]), 1);
+  });
+});
+
+describe('agentIsTalking', () => {
+  test('is true once an agent answered, until the assistant speaks again', () => {
+    const transcript = [{ role: 'bot', text: '您好' }, { role: 'user', text: '转人工' }];
+    assert.equal(agentIsTalking(transcript), false);
+    transcript.push({ role: 'agent', agent: '王芳', text: '您好，我是客服王芳' }, { role: 'user', text: '好的' });
+    assert.equal(agentIsTalking(transcript), true);
+    transcript.push({ role: 'note', text: '消息没有发出去' });
+    assert.equal(agentIsTalking(transcript), true);
+    transcript.push({ role: 'bot', text: '不能。' });
+    assert.equal(agentIsTalking(transcript), false);
   });
 });
