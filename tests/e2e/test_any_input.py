@@ -23,7 +23,9 @@ from scripts.socket_chat import BlockingSocketChat, Received, SocketChat
 from scripts.stack import Assistant, Stack
 
 WEBHOOK = "/webhooks/rest/webhook"
-ANSWER_SECONDS = 1.0
+# An answer, not a hang. A turn takes about 30 ms (`make bench` measures latency); a bound
+# of 1 s failed once on CI's 2-core machine (1.15 s, passing on retry): a timing test flakes.
+ANSWER_SECONDS = 5.0
 # Characters that have broken a library, mixed into arbitrary code points (surrogates included);
 # drawn one by one, as hypothesis's text() would draw them hardly ever.
 TRICKY = ["\udab6", "\ud800", "\udfff", "\ufdd0", "\ufffe", "\U0010ffff", "\x00", "\x1b", "\u200b", "\u202e", "\ufeff"]

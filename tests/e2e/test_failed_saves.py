@@ -8,7 +8,7 @@ import yaml
 from scripts.socket_chat import BlockingSocketChat
 from scripts.stack import ROOT
 
-SECONDS = 5.0  # a turn's answer; the property tests hold answers to 1 s
+SECONDS = 5.0  # a turn's answer, as the property tests bound it
 NOT_STORED = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]["utter_not_stored"][0]
 
 
