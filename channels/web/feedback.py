@@ -15,6 +15,7 @@ from actions.answers import MAIN_TOPICS
 from channels.incoming import MAX_SENDER_CHARACTERS, BadRequest, json_object, origin_refused
 from channels.web.guards import (
     MAX_TEXT_CHARACTERS,
+    append_events,
     answers_refusals,
     error_response,
     json_response,
@@ -70,17 +71,11 @@ async def feedback(request: Request) -> HTTPResponse:
     if refused:
         return refused
     rating = parse_feedback(request.body or b"")
-    agent = loaded_agent(request)
     value = {
         "value": rating.value,
         "text": rating.text,
         "message_index": rating.message_index,
         "timestamp": time.time(),
     }
-    async with agent.lock_store.lock(rating.sender):
-        tracker = await maybe_await(agent.tracker_store.retrieve(rating.sender))
-        if tracker is None:
-            return error_response(404, "no conversation with this sender")
-        tracker.update(SlotSet(FEEDBACK_SLOT, value))
-        await maybe_await(agent.tracker_store.save(tracker))
-    return json_response({"stored": True, FEEDBACK_SLOT: value})
+    refused = await append_events(request, rating.sender, [SlotSet(FEEDBACK_SLOT, value)])
+    return refused or json_response({"stored": True, FEEDBACK_SLOT: value})

@@ -10,14 +10,16 @@ import json
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
 
+from rasa.shared.core.events import Event
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.incoming import BadRequest
 from stores.records import RecordsBroker
+from stores.tracker_store import turn
 
 TOKEN_VARIABLE = "ASSISTANT_TOKEN"
 SHARED_AGENT = "值班客服"  # who an agent with the shared token (ASSISTANT_TOKEN) is to merchants
@@ -160,3 +162,20 @@ def hide_tokens_in_access_log() -> None:
     access = logging.getLogger("sanic.access")
     if not any(isinstance(f, _TokenFilter) for f in access.filters):
         access.addFilter(_TokenFilter())
+
+
+async def append_events(
+    request: Request, sender: Text, events: List[Event], pause: Optional[Event] = None
+) -> Optional[HTTPResponse]:
+    """Appends `events` (after `pause` when the conversation is not paused) to the stored
+    conversation under its lock, as Rasa's own turns do; the refusal, if any."""
+    agent = loaded_agent(request)
+    async with agent.lock_store.lock(sender):
+        tracker = await maybe_await(agent.tracker_store.retrieve(sender))
+        if tracker is None:
+            return error_response(404, "no conversation with this sender")
+        for event in ([pause] if pause and not tracker.is_paused() else []) + events:
+            tracker.update(event)
+        with turn() as current:
+            await maybe_await(agent.tracker_store.save(tracker))
+    return None if current.saved else error_response(503, "the conversation could not be stored: please try again")

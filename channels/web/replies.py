@@ -33,6 +33,7 @@ from sanic.response import HTTPResponse
 from channels.incoming import json_object, origin_refused, sender_id
 from channels.web.guards import (
     MAX_TEXT_CHARACTERS,
+    append_events,
     answers_refusals,
     error_response,
     int_arg,
@@ -60,7 +61,7 @@ async def reply(request: Request, sender: Text) -> HTTPResponse:
     text = text_field(json_object(request.body or b""), "text", MAX_TEXT_CHARACTERS)
     by = {AGENT: request.ctx.agent_name}
     said = BotUttered(text, metadata=by)
-    refused = await _append(request, sender, [said], pause=ConversationPaused(metadata=by))
+    refused = await append_events(request, sender, [said], pause=ConversationPaused(metadata=by))
     if refused:
         return refused
     sent = loaded_records(request).agent_reply(sender, said.timestamp)
@@ -76,7 +77,7 @@ async def hand_back(request: Request, sender: Text) -> HTTPResponse:
     """Gives the conversation back to the assistant, which answers the merchant's next message."""
     sender = sender_id(sender)
     by = {AGENT: request.ctx.agent_name}
-    refused = await _append(request, sender, [ConversationResumed(metadata=by), ActionExecuted(ACTION_LISTEN_NAME)])
+    refused = await append_events(request, sender, [ConversationResumed(metadata=by), ActionExecuted(ACTION_LISTEN_NAME)])
     return refused or json_response({"handed_back": True})
 
 
@@ -94,23 +95,6 @@ async def agent_replies(request: Request) -> HTTPResponse:
 def reply_json(sent: AgentReply) -> Dict[Text, Any]:
     """An agent reply as the widget receives it, over the socket or by polling."""
     return {"text": sent.text, "agent": sent.agent, "reply_id": sent.id}
-
-
-async def _append(
-    request: Request, sender: Text, events: List[Event], pause: Optional[Event] = None
-) -> Optional[HTTPResponse]:
-    """Appends `events` (after `pause` when the conversation is not paused) to the stored
-    conversation under its lock, as Rasa's own turns do; the refusal, if any."""
-    agent = loaded_agent(request)
-    async with agent.lock_store.lock(sender):
-        tracker = await maybe_await(agent.tracker_store.retrieve(sender))
-        if tracker is None:
-            return error_response(404, "no conversation with this sender")
-        for event in ([pause] if pause and not tracker.is_paused() else []) + events:
-            tracker.update(event)
-        with turn() as current:
-            await maybe_await(agent.tracker_store.save(tracker))
-    return None if current.saved else error_response(503, "the conversation could not be stored: please try again")
 
 
 class Delivery:
