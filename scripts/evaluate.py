@@ -7,7 +7,10 @@ benchmark is the cases of tests/conversations/{cases,fresh,final,holdout}/ (four
 written blind by four helpers, each first run untouched and then used to improve the
 assistant; the acceptance figures apply to them together); the holdout set
 (tests/conversations/holdout2/) is scored and printed apart: it was run once, when the
-work on understanding was done, and is never looked at case by case. Each case is sent
+work on understanding was done, and is never looked at case by case. The question frames benchmark
+(../shared/benchmark/frames/, eight categories written blind beside the project) is
+scored as a block of its own, and skipped with its reason where ../shared is missing.
+Each case is sent
 turn by turn over the REST channel; its
 final reply (every bot message answering the last turn, buttons as "[按钮] title" lines)
 must match each `must` regex and no `must_not` regex, and the assistant must never ask
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import calendar
+import datetime as dt
 import re
 import sys
 import tempfile
@@ -35,11 +40,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "conversations"
 BENCHMARK = (SETS / "cases", SETS / "fresh", SETS / "final", SETS / "holdout")
 HOLDOUT = SETS / "holdout2"
+FRAMES = ROOT.parent / "shared" / "benchmark" / "frames"
 REPORT = ROOT / "build" / "results" / "eval.txt"
 INPUTS = ("shop_type", "account_role", "scene")
 # A bot message asks for an input when its buttons set it: /inform_profile{"scene": …}.
 _ASKS = re.compile(r'^/inform_profile\{\s*"(\w+)"')
 CONCURRENCY = 4
+# 「预计2023年12月中旬」: a date told as expected (the year may stand before, in the reply).
+_EXPECTED_DATE = re.compile(r"预计[^。\n\d]{0,6}(?:(\d{4})年)?(\d{1,2})月(初|上旬|中下旬|中旬|下旬|底|末)?")
+_YEAR = re.compile(r"(\d{4})年")
+_PERIOD_END = {"初": 10, "上旬": 10, "中旬": 20}
 
 # What `make test` requires of the benchmark (issue 8).
 MIN_PASS_RATE = 0.97
@@ -66,6 +76,7 @@ class Outcome:
     asked: List[str] = field(default_factory=list)
     missing: List[str] = field(default_factory=list)
     forbidden: List[str] = field(default_factory=list)
+    past_expected: List[str] = field(default_factory=list)
     error: Optional[str] = None
 
     @property
@@ -111,6 +122,24 @@ def rendered(replies: Sequence[Dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def past_dates_expected(text: str, today: dt.date) -> List[str]:
+    """The dates `text` tells as expected (「预计…」) that are over by `today`; a date with
+    no year takes the last year said before it, and with none it counts as over."""
+    found = []
+    for match in _EXPECTED_DATE.finditer(text):
+        years = _YEAR.findall(text[: match.start()])
+        year = match.group(1) or (years[-1] if years else None)
+        month = int(match.group(2))
+        if year is None or not 1 <= month <= 12:
+            found.append(match.group(0))
+            continue
+        period = match.group(3) or ""
+        last = calendar.monthrange(int(year), month)[1]
+        if dt.date(int(year), month, _PERIOD_END.get(period, last)) < today:
+            found.append(match.group(0))
+    return found
+
+
 def asked_inputs(replies: Sequence[Dict[str, Any]]) -> List[str]:
     """The inputs these bot messages ask the merchant for."""
     asked = []
@@ -140,6 +169,7 @@ async def converse(session: aiohttp.ClientSession, url: str, case: Case) -> Outc
             return outcome
         final = rendered(replies)
         outcome.transcript.append((turn, final))
+        outcome.past_expected += past_dates_expected(final, dt.date.today())
         outcome.asked += asked_inputs(replies)
     outcome.missing = [p for p in case.must if not re.search(p, final)]
     outcome.forbidden = [p for p in case.must_not if re.search(p, final)]
@@ -165,6 +195,7 @@ class Score:
     forbidden: int
     asks: int
     needless: int
+    past_expected: int
 
     @property
     def rate(self) -> float:
@@ -178,6 +209,7 @@ def score(outcomes: Sequence[Outcome]) -> Score:
         forbidden=sum(bool(o.forbidden) for o in outcomes),
         asks=sum(len(o.asked) for o in outcomes),
         needless=sum(len(o.needless_asks) for o in outcomes),
+        past_expected=sum(bool(o.past_expected) for o in outcomes),
     )
 
 
@@ -189,10 +221,16 @@ def by_category(outcomes: Sequence[Outcome]) -> Dict[str, Score]:
 
 
 def table(outcomes: Sequence[Outcome]) -> str:
-    head = f"{'category':22s} {'cases':>5s} {'passed':>6s} {'rate':>7s} {'forbidden':>9s} {'asks':>5s} {'needless':>8s}"
+    head = (
+        f"{'category':22s} {'cases':>5s} {'passed':>6s} {'rate':>7s} {'forbidden':>9s} {'asks':>5s} "
+        f"{'needless':>8s} {'预计past':>8s}"
+    )
     rows = [head, "-" * len(head)]
     for name, s in [*by_category(outcomes).items(), ("ALL", score(outcomes))]:
-        rows.append(f"{name:22s} {s.cases:5d} {s.passed:6d} {s.rate:7.1%} {s.forbidden:9d} {s.asks:5d} {s.needless:8d}")
+        rows.append(
+            f"{name:22s} {s.cases:5d} {s.passed:6d} {s.rate:7.1%} {s.forbidden:9d} {s.asks:5d} "
+            f"{s.needless:8d} {s.past_expected:8d}"
+        )
     return "\n".join(rows)
 
 
@@ -204,6 +242,7 @@ def failures(outcomes: Sequence[Outcome]) -> str:
         why = [f"error: {o.error}"] if o.error else []
         why += [f"missing /{p}/" for p in o.missing] + [f"forbidden /{p}/" for p in o.forbidden]
         why += [f"asked for {name} (never_ask)" for name in o.needless_asks]
+        why += [f"past date told as expected: {said}" for said in o.past_expected]
         lines = [f"✗ {o.case.category} · {o.case.id}: {'; '.join(why)}"]
         for said, answered in o.transcript:
             lines.append(f"  商家: {said}")
@@ -222,6 +261,8 @@ def verdict(outcomes: Sequence[Outcome]) -> List[str]:
         problems.append(f"{total.forbidden} final replies contain a forbidden fact")
     if total.needless:
         problems.append(f"{total.needless} questions for an input the answer does not need")
+    if total.past_expected:
+        problems.append(f"{total.past_expected} conversations tell a past date as 预计")
     problems += [
         f"category {name}: {s.rate:.1%} < {MIN_CATEGORY_RATE:.0%}"
         for name, s in by_category(outcomes).items()
@@ -239,6 +280,7 @@ def report(outcomes: Sequence[Outcome]) -> str:
             table(outcomes),
             "",
             f"questions for facts: {sum(asked.values())} ({asks})",
+            f"conversations that tell a past date as 预计: {score(outcomes).past_expected}",
             "acceptance: " + ("met" if not problems else "NOT met: " + "; ".join(problems)),
             "",
             failures(outcomes),
@@ -251,12 +293,22 @@ def evaluate(url: str, only: Optional[str] = None, folders: Sequence[Path] = BEN
     return asyncio.run(run(url.rstrip("/"), cases))
 
 
+def frames_block(url: str, only: Optional[str], folder: Path = FRAMES) -> str:
+    """The question frames benchmark's own report, or why it was skipped."""
+    if not folder.is_dir():
+        return f"question frames: skipped, {folder} is missing (it lives beside the project, in ../shared)"
+    return "question frames (../shared/benchmark/frames, written blind):\n" + report(evaluate(url, only, (folder,)))
+
+
 def scored(url: str, only: Optional[str], folders: Sequence[Path], holdout: bool) -> Tuple[List[Outcome], str]:
-    """The benchmark's outcomes and the printed report (with the holdout's table)."""
+    """The benchmark's outcomes and the printed report (with the holdout's table and the
+    question frames' block)."""
     outcomes = evaluate(url, only, folders)
     text = report(outcomes)
     if holdout and HOLDOUT.is_dir():
         text += "\n\nholdout (scored apart, never tuned on):\n" + table(evaluate(url, only, (HOLDOUT,)))
+    if holdout:
+        text += "\n\n" + frames_block(url, only)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(text + "\n", encoding="utf-8")
     return outcomes, text

@@ -109,7 +109,8 @@ def explain(situations: Iterable[Situation], lead: Iterable[Line] = ()) -> str:
             lines.append(line)
     said = "\n".join(line.text for line in lines)
     notes = [note for s in situations for d in s.decisions for note in d.notes]
-    lines += [Line(f"说明：{n.text}", n.clauses) for n in dict.fromkeys(notes) if n.text not in said]
+    as_of = situations[0].decision.as_of if situations else dt.date.today()
+    lines += [Line(f"说明：{n.said(as_of)}", n.clauses) for n in dict.fromkeys(notes) if n.said(as_of) not in said]
     texts = list(dict.fromkeys(line.text for line in lines))
     clauses = merge(*(line.clauses for line in lines))
     if clauses and situations:

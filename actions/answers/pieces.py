@@ -82,7 +82,7 @@ def conclusion(s: Situation) -> Line:
         return Line(f"能。{who}在{where}可以添加本店商品，这条规则只限制非本店商品。", d.clauses, "conclusion")
     stage = d.timeline.stages[0] if d.timeline else None
     if d.status is Status.NOT_YET and stage:
-        return Line(f"目前还能。{who}的限制还没有开始（{stage.label}）。", stage.clauses, "conclusion")
+        return Line(f"目前还能。{who}的限制还没有开始（{stage.told(d.as_of)}）。", stage.clauses, "conclusion")
     clauses = _rule_clauses(s)
     if d.status is Status.INTERNAL_TEST:
         text = (
@@ -120,7 +120,8 @@ def reason(s: Situation) -> Optional[Line]:
 
 
 def timeline(s: Situation, full: bool = False) -> Optional[Line]:
-    """The stage in force (or every stage), with the timeline's caveat."""
+    """The stage in force (or every stage), told as of the decisions' date: what has
+    started as what happened, what is ahead as 「预计…」 with the timeline's caveat."""
     d = s.decision
     timelines = {x.timeline.id for x in s.decisions if x.timeline}
     if not d.timeline or d.status is None:
@@ -128,21 +129,50 @@ def timeline(s: Situation, full: bool = False) -> Optional[Line]:
     if len(timelines) > 1:
         return Line(f"生效时间：{_STATUS_WORDS[d.status]}。", _rule_clauses(s), "timeline")
     stages = d.timeline.stages
-    note = d.timeline.note
     if full:
-        text = "；".join(stage.label for stage in stages)
+        text = "；".join(stage.told(d.as_of) for stage in stages)
         clauses = merge(*(_own(s, stage.clauses) for stage in stages))
     elif d.stage is None:
-        text, clauses = f"尚未开始，{stages[0].label}", stages[0].clauses
-    elif d.stage.status is Status.IN_EFFECT and d.stage.start:
-        text, clauses = f"已生效，{d.stage.label}", d.stage.clauses
+        text, clauses = f"尚未开始，{stages[0].told(d.as_of)}", stages[0].clauses
+    elif d.stage.when is None:
+        text, clauses = d.stage.event, _own(s, d.stage.clauses)
     else:
-        text, clauses = d.stage.label, _own(s, d.stage.clauses)
+        text, clauses = f"{_STATUS_WORDS[d.status]}（{d.stage.told(d.as_of)}）", _own(s, d.stage.clauses)
+    note = d.timeline.caveat(d.as_of)
     caveat = f"（{note.text}）" if note else ""
     return Line(f"生效时间：{text}{caveat}。", merge(clauses, note.clauses if note else ()), "timeline")
 
 
 _STATUS_WORDS = {Status.NOT_YET: "还没有开始", Status.INTERNAL_TEST: "正在内测", Status.IN_EFFECT: "已经生效"}
+
+
+def status_now(s: Situation) -> str:
+    """How far the restriction has come as of the decisions' date: once every stage of
+    every timeline has happened, in full, with the last dated one."""
+    d = s.decision
+    if d.stage is None:
+        return "还没有开始"
+    stages = [stage for x in s.decisions if x.timeline for stage in x.timeline.stages]
+    if d.status is Status.IN_EFFECT and all(stage.started(d.as_of) for stage in stages):
+        dated = [stage for stage in stages if stage.start]
+        last = max(dated, key=lambda stage: stage.start or d.as_of) if dated else None
+        return f"已经全面生效，不再是内测（{last.told(d.as_of)}）" if last else "已经生效"
+    return status_words(s)
+
+
+def exemptions(s: Situation) -> str:
+    """Whom of the merchants still possible the rule does not bind, by name:
+    「跨境店、未绑定店铺的账号」 (empty when none)."""
+    policy, names = s.policy, []
+    for entry in policy.coverage:
+        shops = [shop for shop in entry.shop_types if shop in s.possible["shop_type"]]
+        if entry.status is None or not shops or not set(entry.roles) & set(s.possible["account_role"]):
+            continue
+        if set(entry.shop_types) == set(policy.values("shop_type")):
+            names += [policy.label("account_role", role) for role in entry.roles]
+        else:
+            names += [policy.label("shop_type", shop) for shop in shops]
+    return "、".join(dict.fromkeys(names))
 
 
 def status_words(s: Situation) -> str:

@@ -18,9 +18,11 @@ from actions.answers.pieces import (
     Situation,
     conclusion,
     error_line,
+    exemptions,
     fix_text,
     merge,
     paths,
+    status_now,
     status_words,
     subject,
     tailored,
@@ -66,6 +68,12 @@ def dates_view(decision: Decision, policy: Policy) -> Hashable:
     return decision.status, decision.exemption, decision.timeline.id if decision.timeline else None
 
 
+def status_view(decision: Decision, policy: Policy) -> Hashable:
+    """How far the restriction has come (asked of the accounts it binds: the question
+    presumes them)."""
+    return decision.status
+
+
 def creator_view(decision: Decision, policy: Policy) -> Hashable:
     """An exemption, or the fixes a creator of this shop type is offered."""
     return decision.exemption or tuple(_closing(decision, policy))
@@ -93,6 +101,26 @@ def _when(s: Situation) -> Lines:
     if s.decision.timeline and len(s.decision.timeline.stages) == 1:
         return (now,)
     return (now, Line(line.text.replace("生效时间：", "时间安排：", 1), line.clauses))
+
+
+def _status(s: Situation) -> Lines:
+    """How far the restriction has come today, with its last step; while the shop type
+    is open, whom of the merchants still possible it does not bind."""
+    if s.decision.timeline is None:
+        return (conclusion(s),)
+    clauses = merge(*(stage.clauses for d in s.decisions if d.timeline for stage in d.timeline.stages))
+    whom = f"对{subject(s)}" if s.told else ""
+    lines = [Line(f"这条限制{whom}{status_now(s)}。", clauses, "status")]
+    exempt = exemptions(s) if s.known("shop_type") is None else ""
+    if exempt:
+        lines.append(Line(f"{exempt}不受这条规则限制。", s.policy.quoted.who_is_affected.clauses, "exempt"))
+    return tuple(lines)
+
+
+def _future(s: Situation) -> Lines:
+    """Lifting, pausing or relaxing the rule: not in the source; its status today."""
+    note = s.policy.quoted.future_unknown
+    return (*_status(s), Line(f"{note.text}。", note.clauses, "future"))
 
 
 def _who(s: Situation) -> Lines:
@@ -124,7 +152,7 @@ def _error_location(s: Situation) -> Lines:
 
 def _others(s: Situation) -> Lines:
     note = s.policy.quoted.gradual_rollout
-    return (Line(note.text + "。", note.clauses), *tailored(s))
+    return (Line(note.said(s.decision.as_of) + "。", note.clauses), *tailored(s))
 
 
 def _no_sync(s: Situation) -> Lines:
@@ -174,6 +202,15 @@ TOPICS: Dict[str, Topic] = {
         "加商品被拦或报错怎么办", _pasted, verdict_view, presumes=_restricted, about_products=True
     ),
     "ask_when_effective": Topic("规则什么时候生效", _when, dates_view),
+    "ask_rule_status": Topic("规则现在执行到哪一步", _status, status_view, presumes=_restricted),
+    "ask_rule_future": Topic(
+        "规则之后会不会取消或调整",
+        _future,
+        status_view,
+        presumes=_restricted,
+        offer_human=lambda s: True,
+        asked_by_words=True,
+    ),
     "ask_keep_selling_as_creator": Topic(
         "店铺只为收款，怎样继续带货",
         _creator,

@@ -137,15 +137,11 @@ def _restricted(facts: Dict[str, Optional[str]], as_of: dt.date, entry: Coverage
     allowed = _ALLOWED_BY_STATUS[status] if facts["product_source"] else None
     blocked = allowed is not True
     fixes = entry.fixes if blocked else ()
-    notes = _present(
-        *entry.notes,
-        stage.note if stage else None,
-        *(place.notes if place else ()),
-        timeline.note,
-    )
+    caveat = timeline.caveat(as_of)
+    notes = _present(*entry.notes, stage.note if stage else None, *(place.notes if place else ()), caveat)
     error = place.error if place and blocked else None
     dated = [stage.clauses if stage else timeline.clauses]
-    dated += [note.clauses for note in (stage.note if stage else None, timeline.note) if note]
+    dated += [note.clauses for note in (stage.note if stage else None, caveat) if note]
     return Decision(
         facts=facts,
         as_of=as_of,
@@ -166,7 +162,7 @@ def _restricted(facts: Dict[str, Optional[str]], as_of: dt.date, entry: Coverage
             place.reason.clauses if place else (),
             error.clauses if error else (),
             *(fix.clauses for fix in fixes),
-            *(note.clauses for note in notes if note not in (timeline.note, stage and stage.note)),
+            *(note.clauses for note in notes if note not in (caveat, stage and stage.note)),
         ),
         missing=_unknown(facts, ("scene", "product_source")),
     )

@@ -119,13 +119,19 @@ class _References:
 
     def text(self, key: str, entry: Any, kind: str, optional: Tuple[str, ...] = ()) -> Text:
         owner = f"{kind} {key}"
-        fields_ = shape.entry_fields(entry, owner, required=("text", "clauses"), optional=optional)
+        fields_ = shape.entry_fields(
+            entry, owner, required=("text", "clauses"), optional=(*optional, "past", "past_from")
+        )
+        if ("past" in fields_) != ("past_from" in fields_):
+            raise PolicyError(f"{owner}: a past wording ('past') needs the date it is said from ('past_from')")
         return Text(
             id=key,
             text=shape.text(fields_["text"], owner),
             clauses=self.clauses(fields_["clauses"], owner),
             when=fields_.get("when"),
             shop_types=shape.value_ids(fields_.get("shop_types", []), self._vocabulary["shop_type"], owner),
+            past=shape.text(fields_["past"], owner) if "past" in fields_ else None,
+            past_from=shape.date(fields_.get("past_from"), owner, "past_from"),
         )
 
 
@@ -178,11 +184,15 @@ def _timeline(key: str, entry: Any, refs: _References, notes: Mapping[str, Text]
 
 
 def _stage(owner: str, raw: Any, refs: _References, notes: Mapping[str, Text]) -> Stage:
-    stage = shape.entry_fields(raw, owner, required=("status", "from", "label", "clauses"), optional=("note",))
+    stage = shape.entry_fields(raw, owner, required=("status", "from", "event", "clauses"), optional=("when", "note"))
+    start = shape.date(stage["from"], owner)
+    if (start is None) != ("when" not in stage):
+        raise PolicyError(f"{owner}: a stage with a date ('from') says when it is ('when'), and only then")
     return Stage(
         status=shape.status(stage["status"], owner),
-        start=shape.date(stage["from"], owner),
-        label=shape.text(stage["label"], owner),
+        start=start,
+        event=shape.text(stage["event"], owner),
+        when=shape.text(stage["when"], owner) if "when" in stage else None,
         clauses=refs.clauses(stage["clauses"], owner),
         note=shape.optional_lookup(notes, stage, "note", owner),
     )

@@ -49,7 +49,8 @@ class Text:
     """A sentence of fact and the source clauses it rests on.
 
     A fix may be limited to the merchants the source offers it to (`when`), and to
-    some shop types.
+    some shop types. A sentence about something ahead may have a `past` wording, said
+    from `past_from` on.
     """
 
     id: str
@@ -57,17 +58,42 @@ class Text:
     clauses: Tuple[str, ...]
     when: Optional[str] = None
     shop_types: Tuple[str, ...] = ()
+    past: Optional[str] = None
+    past_from: Optional[dt.date] = None
+
+    def said(self, as_of: dt.date) -> str:
+        """The wording for `as_of`: the past one once its date has come."""
+        if self.past and self.past_from and as_of >= self.past_from:
+            return self.past
+        return self.text
 
 
 @dataclass(frozen=True)
 class Stage:
-    """From `start` on (None: already, no date given) the restriction has `status`."""
+    """From `start` on (None: already, no date given) the restriction has `status`:
+    `event` happened `when` (the source's date words; None without a date)."""
 
     status: Status
     start: Optional[dt.date]
-    label: str
+    event: str
     clauses: Tuple[str, ...]
+    when: Optional[str] = None
     note: Optional[Text] = None
+
+    @property
+    def label(self) -> str:
+        """What happens, with its date: 「2023年12月中旬全部生效」."""
+        return f"{self.when or ''}{self.event}"
+
+    def started(self, as_of: dt.date) -> bool:
+        return self.start is None or self.start <= as_of
+
+    def told(self, as_of: dt.date) -> str:
+        """The stage as of `as_of`: what happened (「2023年12月中旬已全部生效」), or
+        「预计…」 while it is ahead."""
+        if not self.started(as_of):
+            return f"预计{self.label}"
+        return f"{self.when}已{self.event}" if self.when else self.event
 
 
 @dataclass(frozen=True)
@@ -76,6 +102,11 @@ class Timeline:
     stages: Tuple[Stage, ...]
     clauses: Tuple[str, ...]
     note: Optional[Text] = None
+
+    def caveat(self, as_of: dt.date) -> Optional[Text]:
+        """The note that goes with the dates (「以上日期均为预计」) while one is ahead."""
+        ahead = any(not stage.started(as_of) for stage in self.stages)
+        return self.note if ahead else None
 
 
 @dataclass(frozen=True)
@@ -135,6 +166,7 @@ class Quoted:
 
     who_is_affected: Text = field(metadata=_from("notes"))
     not_a_quota: Text = field(metadata=_from("notes"))
+    future_unknown: Text = field(metadata=_from("notes"))
     gradual_rollout: Text = field(metadata=_from("notes"))
     no_showcase_sync: Text = field(metadata=_from("notes"))
     source_silent: Text = field(metadata=_from("notes"))

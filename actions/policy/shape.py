@@ -46,10 +46,10 @@ def text(value: Any, owner: str) -> str:
     return value
 
 
-def date(value: Any, owner: str) -> Optional[dt.date]:
+def date(value: Any, owner: str, key: str = "from") -> Optional[dt.date]:
     if value is None or isinstance(value, dt.date):
         return value
-    raise PolicyError(f"{owner}: 'from' must be a date (YYYY-MM-DD) or null, got {value!r}")
+    raise PolicyError(f"{owner}: '{key}' must be a date (YYYY-MM-DD) or null, got {value!r}")
 
 
 def status(value: Any, owner: str) -> Status:

@@ -62,9 +62,11 @@ def quotes_an_error(turn: str) -> bool:
 
 
 def test_no_benchmark_sentence_is_in_the_training_data():
+    """The project's sets, and the question frames beside it when ../shared is there."""
+    frames = (evaluate.FRAMES,) if evaluate.FRAMES.is_dir() else ()
     turns = [
         (c.id, t)
-        for c in evaluate.load_cases((*evaluate.BENCHMARK, evaluate.HOLDOUT))
+        for c in evaluate.load_cases((*evaluate.BENCHMARK, evaluate.HOLDOUT, *frames))
         for t in c.turns
         if len(folded(t)) >= SHORTEST_SENTENCE and not quotes_an_error(t)
     ]

@@ -17,7 +17,7 @@ CONVERSATIONS = {
     "individual shop, authorized account, showcase, asked for step by step": (
         ["橱窗加不了联盟的货了", "个体店", "授权号"],
         None,
-        ["不能。", "个体店", "授权号", "橱窗管理", "以产品页面为准"],
+        ["不能。", "个体店", "授权号", "橱窗管理", "2023年12月底已完成"],
     ),
     "specialty shop, authorized account, short video": (
         ["专营店 授权帐号 短视频挂不了别家的链接"],
@@ -57,7 +57,7 @@ CONVERSATIONS = {
     "when it takes effect for an individual shop's authorized account": (
         ["个体店授权号的限制啥时候开始的"],
         None,
-        ["2023年11月中下旬", "12月中旬", "12月底", "以产品页面为准"],
+        ["2023年11月中下旬已开始内测", "2023年12月中旬已全部生效", "12月底"],
     ),
     "when it takes effect for a flagship's official account": (
         ["旗舰店官方号什么时候生效的"],

@@ -158,11 +158,12 @@ def test_closing_the_shop_is_offered_only_where_the_source_offers_it(shop, role,
     assert ("六/Q3" in decision.clauses) is expected
 
 
-def test_dates_are_estimates_and_the_rollout_ends_in_late_december():
+def test_dates_are_estimates_while_ahead_and_the_rollout_ends_in_late_december():
     late_december = evaluate("个体店", "授权号", "橱窗", "联盟商品", as_of=FULLY_IN_EFFECT)
     january = evaluate("个体店", "授权号", "橱窗", "联盟商品", as_of=AFTER_ROLLOUT)
     assert "六/Q4" in late_december.clauses  # 逐步随机放开,12月底完成覆盖
-    assert any("以产品页面为准" in note.text for note in january.notes)
+    assert any("以产品页面为准" in note.text for note in late_december.notes)  # 12月底 is ahead
+    assert not any("以产品页面为准" in note.text for note in january.notes)  # every date has passed
     assert any("逐步随机" in note.text for note in late_december.notes)
     assert not any("逐步随机" in note.text for note in january.notes)
 

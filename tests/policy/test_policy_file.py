@@ -59,12 +59,22 @@ BROKEN = {
     ),
     "dates out of order": (
         lambda r: r["timelines"]["staged_rollout"]["stages"][1].update(**{"from": dt.date(2023, 11, 1)}),
-        "timeline staged_rollout: stage '预计2023年12月中旬全部生效' "
-        "must start after stage '预计2023年11月中下旬开始内测'",
+        "timeline staged_rollout: stage '2023年12月中旬全部生效' must start after stage '2023年11月中下旬开始内测'",
     ),
     "undated stage after a dated one": (
-        lambda r: r["timelines"]["staged_rollout"]["stages"][2].update(**{"from": None}),
-        "timeline staged_rollout: stage '预计2023年12月底完成所有官方账号与授权号的覆盖' must start after",
+        lambda r: (
+            r["timelines"]["staged_rollout"]["stages"][2].update(**{"from": None, "when": None})
+            or r["timelines"]["staged_rollout"]["stages"][2].pop("when")
+        ),
+        "timeline staged_rollout: stage '完成所有官方账号与授权号的覆盖' must start after",
+    ),
+    "dated stage without its date words": (
+        lambda r: r["timelines"]["staged_rollout"]["stages"][0].pop("when"),
+        "timeline staged_rollout stage 1: a stage with a date ('from') says when it is ('when'), and only then",
+    ),
+    "past wording without its date": (
+        lambda r: r["notes"]["gradual_rollout"].pop("past_from"),
+        "note gradual_rollout: a past wording ('past') needs the date it is said from ('past_from')",
     ),
     "unknown status": (
         lambda r: r["exemptions"][0].update(status="maybe"),
