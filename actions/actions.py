@@ -11,14 +11,16 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import DEFAULT_QUESTION, INPUT_LABELS, MAIN_TOPICS, TOPICS, Reply, answer
+from actions.answers import DEFAULT_QUESTION, INPUT_LABELS, MAIN_TOPICS, TOPICS, Frame, Reply, answer
+from actions.frames import from_slot, take_turn
 from actions.policy import PROFILE, Policy, UnknownValueError, candidates, load_policy, normalise
-from actions.understanding import FALLBACK, OUT_OF_SCOPE, Understanding, profile, understand
+from actions.understanding import FALLBACK, OUT_OF_SCOPE, SMALL_TALK, Understanding
 
 logger = logging.getLogger(__name__)
 
 QUESTION = "question"  # the question waiting for an input (or answered last)
 ASKED_FOR = "asked_for"  # the input the assistant asked for last
+FRAME = "frame"  # the question frame answered (or waiting for an input) last
 RULED_OUT = "ruled_out"  # values the merchant said are not theirs: {input: [ids]}
 HANDOFF_SUMMARY = "handoff_summary"
 # What a page that knows the merchant may send as message metadata.
@@ -42,6 +44,22 @@ def topic_buttons(questions: Sequence[Text]) -> List[Dict[Text, Text]]:
     return [{"title": TOPICS[q].title, "payload": f"/{q}"} for q in questions]
 
 
+def follow_up_button(question: Text) -> Dict[Text, Text]:
+    """A quick reply after an answer (「为什么」), read against the question just answered."""
+    return {"title": TOPICS[question].follow_up or TOPICS[question].title, "payload": f"/{question}"}
+
+
+# Chit-chat and its answer, when the message carries nothing about the rule.
+SMALL_TALK_RESPONSES = {
+    "greet": "utter_greet",
+    "thank": "utter_thank",
+    "goodbye": "utter_goodbye",
+    "affirm": "utter_ask_what_else",
+    "deny": "utter_ask_what_else",
+    "bot_challenge": "utter_iamabot",
+}
+
+
 def value_buttons(dimension: Text, values: Sequence[Text], policy: Policy) -> List[Dict[Text, Text]]:
     """One button per value of an input, labelled in Chinese."""
     return [
@@ -51,47 +69,55 @@ def value_buttons(dimension: Text, values: Sequence[Text], policy: Policy) -> Li
 
 
 class Conversation:
-    """What the tracker says about the merchant, merged with their latest message."""
+    """What the tracker says about the merchant, merged with their latest message, and
+    the answer to it (actions.frames.take_turn)."""
 
     def __init__(self, tracker: Tracker, policy: Policy) -> None:
         self.tracker = tracker
         self.policy = policy
-        self.understood = understand(tracker.latest_message, policy, tracker.get_slot(QUESTION))
         known = {name: self._slot_values(name) for name in PROFILE}
         metadata = tracker.latest_message.get("metadata") or {}
         for name in PAGE_INPUTS:
             page_value = canonical(name, metadata.get(name)) if isinstance(metadata, dict) else None
             if not known[name] and page_value:
                 known[name] = (page_value,)
-        ruled_out = tracker.get_slot(RULED_OUT) or {}
-        self.claimed, self.denied = profile(self.understood, known, ruled_out, policy)
         self.known = known
+        self.last = from_slot(tracker.get_slot(FRAME), policy)
+        ruled_out = tracker.get_slot(RULED_OUT) or {}
+        self.turn = take_turn(tracker.latest_message, known, ruled_out, self.last, tracker.get_slot(QUESTION), policy)
+        self.understood, self.claimed, self.denied = self.turn.understood, self.turn.claimed, self.turn.denied
+
+    def asked_before(self) -> Optional[Frame]:
+        """The question answered last, for the merchant's profile (a conversation from
+        before frames were kept)."""
+        question = self.tracker.get_slot(QUESTION)
+        if question not in TOPICS:
+            return None
+        return Frame.of([question], candidates(self.policy, self.known, self.tracker.get_slot(RULED_OUT) or {}))
 
     def _slot_values(self, name: Text) -> Tuple[Text, ...]:
         value = self.tracker.get_slot(name)
         values = value if isinstance(value, list) else [value] if value else []
         return tuple(v for v in (canonical(name, x) for x in values) if v)
 
-    def reply(self, questions: Sequence[Text]) -> Reply:
-        product = self.understood.product_source or canonical("product_source", self.tracker.get_slot("product_source"))
-        return answer(questions, candidates(self.policy, self.claimed, self.denied), product, self.understood.errors)
-
     def facts_events(self) -> List[EventType]:
-        """The profile slots and the ruled-out values, where this message changed them."""
+        """The profile slots and the ruled-out values, where this message changed them;
+        values of several subjects or of a class are not the merchant's own."""
+        own = self.turn.frame is None or self.turn.frame.own
+        claimed = self.claimed if own else {name: self.known[name] for name in PROFILE}
         events = [
-            SlotSet(name, list(self.claimed[name]) or None)
-            for name in PROFILE
-            if self.claimed[name] != self._slot_values(name)
+            SlotSet(name, list(claimed[name]) or None) for name in PROFILE if claimed[name] != self._slot_values(name)
         ]
         denied = {name: list(values) for name, values in self.denied.items() if values}
-        if denied != (self.tracker.get_slot(RULED_OUT) or {}):
+        if own and denied != (self.tracker.get_slot(RULED_OUT) or {}):
             events.append(SlotSet(RULED_OUT, denied or None))
         return events
 
 
 class ActionAnswerMerchant(Action):
-    """Answers every question in the message for what is known of the merchant, asks
-    for the one input an answer still depends on, or offers the likely questions."""
+    """Answers every question in the message for the subjects it is about, asks for the
+    one input an answer about the merchant's own case still depends on, or answers
+    chit-chat, offers the likely questions or says what it cannot help with."""
 
     def name(self) -> Text:
         return "action_answer_merchant"
@@ -99,38 +125,49 @@ class ActionAnswerMerchant(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         policy = load_policy()
         conversation = Conversation(tracker, policy)
-        understood = conversation.understood
+        turn = conversation.turn
         events = conversation.facts_events()
-        if not understood.questions:
-            return events + self._not_a_question(dispatcher, tracker, understood)
-        reply = conversation.reply(understood.questions)
+        if turn.frame is None or turn.reply is None:
+            return events + self._not_a_question(dispatcher, tracker, turn.understood)
+        reply, frame = turn.reply, turn.frame
         if reply.text:
-            dispatcher.utter_message(text=reply.text, buttons=self._buttons(reply, understood))
+            dispatcher.utter_message(text=reply.text, buttons=self._buttons(reply, turn.understood))
         if reply.ask:
-            possible = candidates(policy, conversation.claimed, conversation.denied)[reply.ask]
+            possible = frame.subjects[0].possible[reply.ask]
             dispatcher.utter_message(
                 response=f"utter_ask_{reply.ask}", buttons=value_buttons(reply.ask, possible, policy)
             )
-        return events + [SlotSet(QUESTION, reply.pending or understood.questions[0]), SlotSet(ASKED_FOR, reply.ask)]
+        return events + [
+            SlotSet(QUESTION, reply.pending or frame.asks[0]),
+            SlotSet(ASKED_FOR, reply.ask),
+            SlotSet(FRAME, frame.as_slot()),
+        ]
 
     @staticmethod
     def _buttons(reply: Reply, understood: Understanding) -> List[Dict[Text, Text]]:
-        """Details; the other likely questions when the question was guessed or lies
-        beyond the rule; a human when the answer calls for one."""
-        buttons = [DETAILS_BUTTON]
+        """The questions worth a tap next; the other likely questions when the question
+        was guessed or lies beyond the rule; details; a human when the answer calls for one."""
         suggests = any(TOPICS[q].suggests_topics for q in understood.questions)
+        others: List[Text] = []
         if suggests or understood.guessed:
             others = [q for q in understood.likely if q not in understood.questions and not TOPICS[q].suggests_topics]
-            buttons += topic_buttons(others[: 3 if suggests else 2])
+            others = others[: 3 if suggests else 2]
+        buttons = [follow_up_button(q) for q in reply.follow_ups] + topic_buttons(others) + [DETAILS_BUTTON]
         return buttons + ([HUMAN_BUTTON] if reply.offer_human else [])
 
     @staticmethod
     def _not_a_question(
         dispatcher: CollectingDispatcher, tracker: Tracker, understood: Understanding
     ) -> List[EventType]:
-        """Out of scope, not understood, or an answer the assistant could not read."""
+        """Chit-chat, a bare correction, out of scope, not understood, or an answer the
+        assistant could not read."""
         asked_for = tracker.get_slot(ASKED_FOR)
-        if understood.intent == OUT_OF_SCOPE:
+        if understood.corrects and understood.intent in (*SMALL_TALK, FALLBACK, OUT_OF_SCOPE):
+            # 「说错了」 with nothing to correct yet: what should be corrected?
+            dispatcher.utter_message(response="utter_ask_correction", buttons=topic_buttons(MAIN_TOPICS))
+        elif understood.intent in SMALL_TALK:
+            dispatcher.utter_message(response=SMALL_TALK_RESPONSES[str(understood.intent)])
+        elif understood.intent == OUT_OF_SCOPE:
             dispatcher.utter_message(response="utter_out_of_scope", buttons=topic_buttons(MAIN_TOPICS) + [HUMAN_BUTTON])
         elif understood.intent == FALLBACK and asked_for in PROFILE:
             policy = load_policy()
@@ -160,10 +197,10 @@ class ActionExplainDetails(Action):
         return "action_explain_details"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        conversation = Conversation(tracker, load_policy())
-        question = tracker.get_slot(QUESTION)
-        reply = conversation.reply([question] if question in TOPICS else [])
-        if reply.details:
+        policy = load_policy()
+        last = from_slot(tracker.get_slot(FRAME), policy) or Conversation(tracker, policy).asked_before()
+        reply = answer(last, policy=policy) if last else None
+        if reply and reply.details:
             dispatcher.utter_message(text=reply.details)
         else:
             dispatcher.utter_message(response="utter_offer_topics", buttons=topic_buttons(MAIN_TOPICS))

@@ -2,9 +2,12 @@
 
 One reading serves the chat (actions.actions) and the agent console (channels): the
 questions asked, the main one first; the values of the engine's inputs the merchant
-claims and denies; the platform errors they pasted; whether they report being blocked.
-`profile` merges them with what was known before. A message that carries facts of the
-rule is a question about the rule even when the intent classifier is unsure. No Rasa.
+claims and denies, per subject when they name several (entity groups); the inputs asked
+about for every value (a class); what they ask to have checked (claims); the platform
+errors they pasted; whether they report being blocked; whether they speak of their own
+case, follow up on the last answer or correct a fact. `profile` merges them with what
+was known before. A message that carries facts of the rule is a question about the rule
+even when the intent classifier is unsure. No Rasa.
 """
 
 from __future__ import annotations
@@ -15,11 +18,30 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from actions.answers import DEFAULT_QUESTION, TOPICS
 from actions.policy import PROFILE, Policy, UnknownValueError, normalise
+from actions.policy.claims import Claim, decode
 from actions.policy.model import ErrorMessage
 
 FALLBACK, OUT_OF_SCOPE, INFORM = "nlu_fallback", "out_of_scope", "inform_profile"
 # Entities the NLU adds beside the engine's inputs (components/merchant_facts.py).
-DENIED, QUESTION, ERROR, BLOCKED = "denied", "question", "error", "blocked"
+DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "blocked", "each", "claim"
+# Chit-chat: answered as such only when the message carries nothing about the rule.
+SMALL_TALK = ("greet", "thank", "goodbye", "affirm", "deny", "bot_challenge")
+# The merchant speaks of their own account or shop.
+_OWN = re.compile(r"我|咱|俺|本店|自己|自家|\bmy\b|\bour\b|\bwe\b|\bi\b|\bi'm\b")
+# A follow-up read against the last answer: short, and opening with 那/那么/那要是…,
+# closing with 呢, adding with 也…吗, or nothing but a question word.
+_FOLLOW_UP = re.compile(
+    r"^(那|那么|那要是|那如果|如果是|要是|换成|换做|那换|and|then|what about|how about)|"
+    r"呢[\s？?。!！~]*$|也[^，。,]{0,6}(吗|么|不)[\s？?。]*$|"
+    r"^(为什么|为啥|凭啥|凭什么|怎么办|咋办|咋整|怎么弄|怎么处理|然后呢|从哪天算|从什么时候|什么时候|几号|在哪|在哪里|哪里弄|哪里|why|how|when|where)"
+    r"[^，。,]{0,6}[\s？?。!！]*$"
+)
+FOLLOW_UP_LENGTH = 16
+# A correction of a fact told before (「不对，是个体店」, "oh wait, it's …").
+_CORRECTS = re.compile(
+    r"不对|错了|说错|搞错|弄错|更正|纠正|改一下|应该是|其实是|准确(地)?说|\bi meant\b|\bactually\b|"
+    r"\boh wait\b|\bsorry\b|\bcorrection\b|\bnot\b.{1,30}\bbut\b|\bwrong\b|\bmistake\b"
+)
 # Intent confidence below which the assistant offers the other likely questions too.
 SURE = 0.7
 # A question the classifier ranks at least this high is taken as the one asked, when
@@ -45,6 +67,16 @@ Values = Dict[str, Tuple[str, ...]]
 
 
 @dataclass(frozen=True)
+class Statement:
+    """What the merchant asks to have checked of one subject: the claim, the reason
+    they give, the input of a value they say is the only one (「只有官方号」)."""
+
+    claim: Claim
+    reason: Optional[str] = None
+    only: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Understanding:
     """One message, understood."""
 
@@ -57,6 +89,13 @@ class Understanding:
     errors: Tuple[ErrorMessage, ...] = ()
     blocked: bool = False
     likely: Tuple[str, ...] = ()
+    groups: Tuple[Values, ...] = ()
+    each: Tuple[str, ...] = ()
+    claims: Mapping[Optional[int], Statement] = field(default_factory=dict)
+    own: bool = False
+    follows_up: bool = False
+    corrects: bool = False
+    following: bool = False
 
     @property
     def sure(self) -> bool:
@@ -79,9 +118,12 @@ class Understanding:
         return bool(strong or len(weak) > 1 or (weak and asks and self.intent != OUT_OF_SCOPE))
 
 
-def understand(parse: Mapping[str, Any], policy: Policy, pending: Optional[str] = None) -> Understanding:
+def understand(
+    parse: Mapping[str, Any], policy: Policy, pending: Optional[str] = None, answered: bool = False
+) -> Understanding:
     """The questions and facts of a parsed message (Rasa's parse data); `pending` is a
-    question still waiting for an input, which a message of facts answers."""
+    question still waiting for an input, or answered last, which a message of facts or
+    a follow-up (「那短视频呢」) is read against; `answered`: an answer was given before."""
     entities = [e for e in parse.get("entities") or [] if isinstance(e, dict)]
     intent = parse.get("intent") or {}
     ranking = [
@@ -96,6 +138,7 @@ def understand(parse: Mapping[str, Any], policy: Policy, pending: Optional[str] 
     claimed, denied = _values(entities, PROFILE, policy)
     sources, _ = _values(entities, ("product_source",), policy)
     found = {str(e.get("value")) for e in entities if e.get("entity") == ERROR}
+    text = str(parse.get("text") or "")
     understood = Understanding(
         intent=name,
         confidence=float(intent.get("confidence") or 0.0),
@@ -105,8 +148,20 @@ def understand(parse: Mapping[str, Any], policy: Policy, pending: Optional[str] 
         errors=tuple(error for key, error in policy.errors.items() if key in found),
         blocked=any(e.get("entity") == BLOCKED for e in entities),
         likely=tuple(q for q, _ in ranking if q in TOPICS and q != name)[:3],
+        groups=_groups(entities, policy),
+        each=tuple(dict.fromkeys(str(e.get("value")) for e in entities if e.get("entity") == EACH)),
+        claims=_statements(entities),
+        own=bool(_OWN.search(text)),
+        follows_up=len(text) <= FOLLOW_UP_LENGTH and bool(_FOLLOW_UP.search(text.strip())),
+        corrects=bool(_CORRECTS.search(text)),
     )
     cues = [str(e.get("value")) for e in entities if e.get("entity") == QUESTION and e.get("value") in TOPICS]
+    following = answered and (understood.follows_up or understood.corrects) and pending in TOPICS
+    if name in SMALL_TALK and (understood.about_the_rule(True) or following):
+        # 「谢谢，那橱窗呢」, 「再见…对了旗舰店能带吗」: chit-chat never wins over the rule.
+        understood = replace(understood, intent=FALLBACK, following=following)
+    else:
+        understood = replace(understood, following=following)
     if OUT_OF_SCOPE in said and not understood.about_the_rule(False) and understood.intent not in cues:
         # 「帮我们新签的达人想几个昵称」: a service the assistant does not give.
         understood = replace(understood, intent=OUT_OF_SCOPE)
@@ -116,6 +171,37 @@ def understand(parse: Mapping[str, Any], policy: Policy, pending: Optional[str] 
         understood = replace(understood, intent=FALLBACK)
     asked = _asked(understood, ranking, cues, str(parse.get("text") or ""), pending)
     return replace(understood, questions=asked)
+
+
+def _groups(entities: List[Dict[str, Any]], policy: Policy) -> Tuple[Values, ...]:
+    """The values claimed of each subject, when the message names several (the
+    entities' `group`): inputs named in one group only hold for every group."""
+    numbers = sorted(
+        {int(e["group"]) for e in entities if isinstance(e.get("group"), int) and e.get("entity") in PROFILE}
+    )
+    if len(numbers) < 2:
+        return ()
+    per_group = [_values([e for e in entities if e.get("group") == n], PROFILE, policy)[0] for n in numbers]
+    shared = {
+        name: values
+        for name in PROFILE
+        for values in [tuple(dict.fromkeys(v for g in per_group for v in g.get(name, ())))]
+        if sum(bool(g.get(name)) for g in per_group) == 1
+    }
+    return tuple({**shared, **{k: v for k, v in g.items() if k not in shared}} for g in per_group)
+
+
+def _statements(entities: List[Dict[str, Any]]) -> Dict[Optional[int], Statement]:
+    """The claims of the message, per subject group (None: the whole message)."""
+    parts: Dict[Optional[int], Dict[str, str]] = {}
+    for e in entities:
+        if e.get("entity") == CLAIM and e.get("role"):
+            group = e.get("group") if isinstance(e.get("group"), int) else None
+            parts.setdefault(group, {})[str(e["role"])] = str(e.get("value"))
+    return {
+        group: Statement(decode(said), said.get("reason"), said.get("only") if said.get("only") in PROFILE else None)
+        for group, said in parts.items()
+    }
 
 
 def _unsupported(understood: Understanding, cues: List[str]) -> bool:
@@ -197,10 +283,6 @@ def _asked(
         # 「我们做全球购的 授权号短视频带别人家的品受影响不」: the merchant's own case is
         # asked, not something beyond the source.
         asked = _first(VERDICT, [q for q in asked if q != BEYOND])
-    if BEYOND in cues and main in (CREATOR, VERDICT, PASTED_ERROR):
-        # 「企业店想关店，但是店里还有售后订单，能关吗」: closing conditions lie beyond the
-        # source; what it does say about closing follows.
-        asked = [BEYOND, main]
     guessed = unsure or main == QUOTA  # the quota's note only for how many may be added
     if main in (OTHERS, CREATOR, QUOTA) and guessed and main not in cues and (understood.blocked or VERDICT in cues):
         # 「为什么突然不能带别人家的商品了」, 「不是达人收款用的那种，官方号能不能挂别家货」,
@@ -210,6 +292,10 @@ def _asked(
     if CREATOR in cues and main in (VERDICT, PASTED_ERROR):
         # 「店只是收款用的…想继续带别人的货」: the creator's question; the verdict after.
         asked = _first(CREATOR, asked)
+    if BEYOND in cues and asked[0] in (CREATOR, VERDICT, PASTED_ERROR):
+        # 「企业店想关店，但是店里还有售后订单，能关吗」, 「授权取消掉，那个号是不是就能…」:
+        # what lies beyond the source first; what it does say follows.
+        asked = [BEYOND, asked[0]]
     if understood.blocked:
         # 「橱窗加不了联盟商品」: blocked, so restricted: the verdict needs no profile.
         asked = [PASTED_ERROR if q == VERDICT else q for q in asked]
@@ -238,6 +324,9 @@ def _main(
     intent = understood.intent
     if intent in TOPICS:
         return str(intent)
+    if understood.following and pending in TOPICS:
+        # 「那怎么办」, "oh wait, it's an individual store": read against the last answer.
+        return pending
     answering = pending in TOPICS and intent in (FALLBACK, INFORM)
     alone = next((q for q in cues if TOPICS[q].asked_by_words), None)
     if intent == FALLBACK and alone and not understood.about_the_rule(True):

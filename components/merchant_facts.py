@@ -4,6 +4,10 @@
   canonical ids; descriptions the vocabulary's patterns match are added; a value the
   merchant denies (不是跨境店) gets the role `denied`, so no slot takes it; a value a
   correction replaced is dropped; a pasted platform error becomes an `error` entity.
+  Several subjects in one message (「旗舰店的号和个体店的号」) are kept apart by Rasa's
+  entity `group`; a class (「所有类型的店」) becomes an `each` entity naming the input;
+  what a message asks to have checked (「…是吧」) becomes `claim` entities, one per part
+  of the statement (its role), in the group of the subject it is stated of.
 - QuestionCues (last): each further question the message asks (「…几号开始的」) becomes
   a `question` entity, a report of being blocked (「加不了」) a `blocked` entity; an
   explicit request for a person anywhere in the message (「…请直接给我安排人工客服」)
@@ -23,9 +27,11 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.policy import INPUTS, UnknownValueError, load_policy, match_errors, normalise
-from actions.policy.mentions import Mention, is_denied_at, read_mentions
+from actions.policy.claims import encode
+from actions.policy.mentions import Mention, classes, is_denied_at, read_mentions
+from actions.policy.statements import Statement, read_statements
 
-DENIED, QUESTION, ERROR, BLOCKED = "denied", "question", "error", "blocked"
+DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "blocked", "each", "claim"
 # Where QuestionWindow keeps the whole text of a message it cut (components/merchant_words.py).
 WHOLE_TEXT = "whole_text"
 
@@ -57,16 +63,28 @@ class MerchantFacts(ConfiguredComponent):
             entities = message.get(ENTITIES) or []
             others = [e for e in entities if e.get("entity") not in INPUTS]
             found = [m for m in map(_mention, entities) if m is not None]
-            facts = [_entity(m) for m in read_mentions(text, found, load_policy())]
-            facts += [
-                {"entity": ERROR, "value": error.id, "start": 0, "end": len(text), **_SOURCE}
-                for error in match_errors(text)
-            ]
+            mentions = read_mentions(text, found, load_policy())
+            facts = [_entity(m) for m in mentions]
+            facts += [_whole(text, EACH, name) for name in classes(text, mentions)]
+            facts += [_whole(text, ERROR, error.id) for error in match_errors(text)]
+            facts += [claim for statement in read_statements(text, mentions) for claim in _claims(text, statement)]
             message.set(ENTITIES, others + facts, add_to_output=True)
         return messages
 
 
 _SOURCE = {"extractor": "MerchantFacts", "confidence_entity": 1.0}
+
+
+def _whole(text: Text, entity: Text, value: Text, **extra: Any) -> Dict[Text, Any]:
+    """An entity read from the whole message rather than from a span of it."""
+    return {"entity": entity, "value": value, "start": 0, "end": len(text), **extra, **_SOURCE}
+
+
+def _claims(text: Text, statement: Statement) -> List[Dict[Text, Any]]:
+    """A statement as `claim` entities: the role names the part, the value says it."""
+    group = {} if statement.group is None else {"group": statement.group}
+    parts = {**encode(statement.claim), "reason": statement.reason, "only": statement.only}
+    return [_whole(text, CLAIM, value, role=role, **group) for role, value in parts.items() if value is not None]
 
 
 def _mention(entity: Dict[Text, Any]) -> Optional[Mention]:
@@ -82,7 +100,8 @@ def _mention(entity: Dict[Text, Any]) -> Optional[Mention]:
 
 def _entity(mention: Mention) -> Dict[Text, Any]:
     entity = {"entity": mention.dimension, "value": mention.value, "start": mention.start, "end": mention.end}
-    return {**entity, **_SOURCE, **({"role": DENIED} if mention.denied else {})}
+    group = {} if mention.group is None else {"group": mention.group}
+    return {**entity, **_SOURCE, **group, **({"role": DENIED} if mention.denied else {})}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -1,34 +1,50 @@
-"""Replies rendered from the policy engine's decisions: one composer per question.
+"""Replies rendered from the policy engine's decisions for a question frame.
 
 Pure Python, no Rasa import: the chat actions, the CLI and the agent console share it.
 Every fact in a reply comes from a Decision or the policy data, and every line carries
-the clauses it rests on; this package only phrases them.
+the clauses it rests on; this package only phrases them. The first sentence answers what
+was asked (是的/不对 to a claim, 能/不能 to a can-question, the dates to a when-question);
+what was not asked is one tap away (`Reply.follow_ups`, the full explanation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, Hashable, Iterable, List, Optional, Sequence, Set, Tuple
 
+from actions.answers.frame import Frame, Subject
 from actions.answers.pieces import Line, Situation, exempted, merge, verdict
-from actions.answers.topics import DEFAULT_QUESTION, MAIN_TOPICS, TOPICS, Topic, View
-from actions.policy import Candidates, Decision, Policy, assess, load_policy, splitting_input
+from actions.answers.topics import DEFAULT_QUESTION, FOLLOW_UPS, MAIN_TOPICS, TOPICS, Topic, View
+from actions.policy import Decision, Policy, assess, load_policy, splitting_input
+from actions.policy.claims import check, truth
 from actions.policy.engine import Profile
-from actions.policy.model import ErrorMessage
 
-__all__ = ["DEFAULT_QUESTION", "INPUT_LABELS", "MAIN_TOPICS", "TOPICS", "Reply", "Topic", "answer", "explain"]
+__all__ = [
+    "DEFAULT_QUESTION",
+    "FOLLOW_UPS",
+    "INPUT_LABELS",
+    "MAIN_TOPICS",
+    "TOPICS",
+    "Frame",
+    "Reply",
+    "Subject",
+    "Topic",
+    "answer",
+    "explain",
+]
 
 # The engine's inputs as merchants and agents read them.
 INPUT_LABELS = {"shop_type": "店铺类型", "account_role": "账号身份", "scene": "场景", "product_source": "商品来源"}
-SOURCE_CLAUSES_SHOWN = 4
+# The first words of an answer to a claim: it holds, it fails, it partly holds.
+_TRUTH = {True: "是的", False: "不对", "partly": "不完全对"}
 
 
 @dataclass(frozen=True)
 class Reply:
-    """A chat reply: a short bubble, the full explanation and what it rests on; or,
-    when the answer to the main question (`pending`) depends on an input, that input
-    (`ask`) and no text."""
+    """A chat reply: a short answer, the full explanation and what it rests on, and the
+    questions worth a tap next (`follow_ups`); or, when the answer to the main question
+    (`pending`) depends on an input, that input (`ask`) and no text."""
 
     text: str
     details: str
@@ -36,65 +52,199 @@ class Reply:
     ask: Optional[str] = None
     pending: Optional[str] = None
     offer_human: bool = False
+    follow_ups: Tuple[str, ...] = ()
 
 
-def answer(
-    questions: Sequence[str],
-    possible: Candidates,
-    product_source: Optional[str] = None,
-    errors: Sequence[ErrorMessage] = (),
-    as_of: Optional[dt.date] = None,
-    policy: Optional[Policy] = None,
-) -> Reply:
-    """Answer each of `questions` (intent names, see TOPICS, the main one first) for a
-    merchant who may have any of the `possible` profiles.
+def answer(frame: Frame, as_of: Optional[dt.date] = None, policy: Optional[Policy] = None) -> Reply:
+    """Answer each question of `frame` (the main one first) for its subjects.
 
-    Only the main question may ask for an input its answer depends on, and only when
-    no further question the message's words ask could be answered instead (「…别人怎么
-    还能带，原因是什么」 is answered, not met with a question); a further question whose
-    answer would need an input is left out. What the main question takes for granted
-    holds for the others (a creator asking how to go on selling has a bound account).
-    An exemption that settles everything for this merchant comes first.
+    For the merchant's own case, only the main question may ask for an input its answer
+    depends on, and only when no further question the message's words ask could be
+    answered instead; a further question whose answer would need an input is left out.
+    For several subjects or a class, each case gets its answer, one line each. What the
+    main question takes for granted holds for the others (a creator asking how to go on
+    selling has a bound account). A claim is checked as the main question: its answer
+    starts with 是的, 不对 or 不完全对.
     """
     policy = policy or load_policy()
-    general = assess(possible, None, as_of, policy)
-    about = {
-        False: general,
-        True: general
-        if product_source in (None, policy.default_product_source)
-        else assess(possible, product_source, as_of, policy),
-    }
+    today = as_of or dt.date.today()
+    asked = list(dict.fromkeys(frame.asks or (DEFAULT_QUESTION,)))
     lines: List[Line] = []
     situations: List[Situation] = []
-    offer_human = False
-    asked = list(dict.fromkeys(questions or (DEFAULT_QUESTION,)))
     answered: Set[str] = set()
-    presumes = TOPICS[asked[0]].presumes
-    ask: Optional[str] = None
+    offer_human, ask = False, None
     for position, question in enumerate(asked):
         topic = TOPICS[question]
-        decisions = _presumed(topic.presumes, _presumed(presumes, about[topic.about_products]))
-        split = splitting_input(decisions, _seen(topic.view, policy)) if topic.view else None
-        if split and position == 0:
-            ask = split
+        checked = position == 0 and frame.claims
+        cases, split = _cases(frame, topic, TOPICS[asked[0]], checked, today, policy)
         if split:
+            ask = ask or (split if position == 0 else None)
             continue
-        situation = Situation(policy, tuple(decisions.values()), possible, tuple(errors))
-        situations.append(situation)
         answered.add(question)
-        lines += [*(exempted(situation) if topic.personal else ()), *topic.compose(situation)]
-        offer_human = offer_human or topic.offer_human(situation)
+        situations += cases
+        said, unsure = _composed(topic, cases, frame, checked)
+        lines += said
+        offer_human = offer_human or unsure or any(topic.offer_human(s) for s in cases)
     if ask and not any(TOPICS[q].asked_by_words for q in answered):
         # Nothing the words of the message asked could be answered: ask for the input.
         return Reply("", "", (), ask=ask, pending=asked[0])
     lines = _once(lines)
-    clauses = merge(*(line.clauses for line in lines))
     return Reply(
-        text="\n".join([*(line.text for line in lines), _source_line(clauses)]),
+        text="\n".join(line.text for line in lines),
         details=explain(situations, lines),
-        clauses=clauses,
+        clauses=merge(*(line.clauses for line in lines)),
         offer_human=offer_human,
+        follow_ups=_follow_ups(answered, situations, {line.kind for line in lines}),
     )
+
+
+def _cases(
+    frame: Frame, topic: Topic, main: Topic, checked: bool, as_of: dt.date, policy: Policy
+) -> Tuple[List[Situation], Optional[str]]:
+    """The situations that answer `topic` for the frame's subjects, each alike in what
+    the answer shows; or the input to ask for, when the merchant's own case splits."""
+    errors = tuple(policy.errors[e] for e in frame.errors if e in policy.errors)
+    found: List[Tuple[Hashable, Situation]] = []
+    for subject in frame.subjects:
+        source = frame.product_source if topic.about_products or checked else None
+        decisions = _presumed(topic.presumes, _presumed(main.presumes, assess(subject.possible, source, as_of, policy)))
+        view = _seen(topic, subject, checked, policy)
+        split = splitting_input(decisions, view)
+        if split and frame.own and len(frame.subjects) == 1 and not checked:
+            return [], split
+        cases = topic.view is not None and not (frame.own and len(frame.subjects) == 1)
+        for shown, group in _partition(decisions, view, cases).items():
+            found.append(
+                (
+                    shown,
+                    Situation(
+                        policy,
+                        tuple(group),
+                        subject.possible,
+                        errors,
+                        frame.own,
+                        subject.claim,
+                        subject.reason,
+                    ),
+                )
+            )
+    return _merged(found), None
+
+
+def _seen(topic: Topic, subject: Subject, checked: bool, policy: Policy) -> Callable[[Decision], Hashable]:
+    """What of a decision the answer shows, for engine.splitting_input: the topic's view
+    and, for a claim, whether it holds."""
+    shown: View = topic.view or (lambda decision, _: None)
+    if checked and subject.claim is not None:
+        claim = subject.claim
+        return lambda decision: (check(claim, decision), shown(decision, policy))
+    return lambda decision: shown(decision, policy)
+
+
+def _partition(
+    decisions: Dict[Profile, Decision], view: Callable[[Decision], Hashable], cases: bool
+) -> Dict[Hashable, List[Decision]]:
+    """Decisions by what the answer shows; where every case is answered (`cases`), an
+    exemption that names whom it covers (跨境店, an account bound to no shop) is a case
+    of its own, said by its name."""
+    groups: Dict[Hashable, List[Decision]] = {}
+    for decision in decisions.values():
+        entry = decision.entry
+        named = entry.id if cases and decision.allowed is True and entry and entry.who else None
+        groups.setdefault((view(decision), named), []).append(decision)
+    return groups
+
+
+def _merged(found: List[Tuple[Hashable, Situation]]) -> List[Situation]:
+    """Situations that show the same, merged into one (「旗舰店和个体店的授权号都…」);
+    those the rule binds first, the exemptions after."""
+    merged: Dict[Hashable, Situation] = {}
+    for shown, s in found:
+        key = (shown, s.claim)
+        if key in merged:
+            kept = merged[key]
+            possible = {n: tuple(dict.fromkeys([*kept.possible[n], *s.possible[n]])) for n in kept.possible}
+            merged[key] = replace(kept, decisions=kept.decisions + s.decisions, possible=possible)
+        else:
+            merged[key] = s
+    return sorted(merged.values(), key=lambda s: s.exempt or s.decision.allowed is True)
+
+
+def _composed(topic: Topic, cases: List[Situation], frame: Frame, checked: bool) -> Tuple[List[Line], bool]:
+    """The lines answering one question, and whether a person should be offered (a
+    claim the source cannot settle)."""
+    # A question about the rule itself (no view: why it exists, who is affected…) is
+    # answered once, whatever the subjects.
+    several = len(cases) > 1 or len(frame.subjects) > 1 and topic.view is not None
+    if several:
+        # One line per case, each its own (a line's kind would merge them, see _once);
+        # a claim about a class is answered for the class first (「是的，除跨境店外…」).
+        lines = [replace(topic.line(s), kind="") for s in cases]
+        if checked and len(frame.subjects) == 1 and not cases[0].exempt:
+            lines[0] = topic.compose(cases[0])[0]
+        restricted = [s for s in cases if s.decision.allowed is not True]
+        lines += list(topic.after_cases(restricted[0])) if restricted else []
+    else:
+        s = cases[0]
+        lines = [*(exempted(s) if topic.personal else ()), *topic.compose(s)]
+    if not checked:
+        return lines, False
+    return _checked(lines, cases, frame)
+
+
+def _checked(lines: List[Line], cases: List[Situation], frame: Frame) -> Tuple[List[Line], bool]:
+    """A claim's answer: 是的/不对/不完全对 first, then the facts that show it."""
+    # An exemption the merchant did not name (one subject, other cases beside it) is
+    # named in the answer, not weighed against the claim.
+    unnamed = len(frame.subjects) == 1 and any(not s.exempt for s in cases)
+    results = []
+    for s in cases:
+        if s.claim is None or unnamed and s.exempt:
+            continue
+        held = truth(check(s.claim, d) for d in s.decisions)
+        if held is None and s.reason is not None:
+            held = _reason_held(s)
+        results.append(held)
+    found = set(results)
+    if not found or found == {None}:
+        note = cases[0].policy.quoted.beyond_source if cases else None
+        unsure = Line(f"{note.text}。按平台说明：" if note else "", note.clauses if note else ())
+        return [unsure, *(_bare(line) for line in lines[:1]), *lines[1:]], True
+    word = _TRUTH["partly"] if {True, False} <= found else _TRUTH[False not in found]
+    first, rest = lines[0], lines[1:]
+    return [Line(f"{word}，{_bare(first).text}", first.clauses, first.kind), *rest], None in found
+
+
+def _reason_held(s: Situation) -> Optional[bool]:
+    """A reason the merchant gives holds when it is the source's: it shares a word of
+    two characters or more with a reason of the policy."""
+    said = s.reason or ""
+    reasons = [r.text for r in s.policy.reasons.values()]
+    shared = any(
+        said[i : i + 2] in text for text in reasons for i in range(len(said) - 1) if said[i : i + 2] not in _COMMON
+    )
+    return True if shared else None
+
+
+# Two-character words every reason shares, which say nothing of which one it is.
+_COMMON = {"为了", "进一", "一步", "提升", "对抖", "抖音", "平台", "用户", "消费"}
+
+
+def _bare(line: Line) -> Line:
+    """A line without its leading 能。/不能。, to follow a claim's 是的/不对."""
+    for word in ("可能已经不能。", "目前还能。", "不能。", "能。"):
+        if line.text.startswith(word):
+            return replace(line, text=line.text[len(word) :])
+    return line
+
+
+def _follow_ups(answered: Set[str], situations: Sequence[Situation], shown: Set[str]) -> Tuple[str, ...]:
+    """The questions a merchant asks next, not answered already by a question or a line
+    of the reply (`shown`: its lines' kinds): why, since when, where; none when the
+    answer is that the rule does not bind."""
+    if not situations or all(s.exempt for s in situations):
+        return ()
+    return tuple(q for q, kind in FOLLOW_UPS.items() if q not in answered and kind not in shown)
 
 
 def explain(situations: Iterable[Situation], lead: Iterable[Line] = ()) -> str:
@@ -119,11 +269,6 @@ def explain(situations: Iterable[Situation], lead: Iterable[Line] = ()) -> str:
     return "\n".join(texts)
 
 
-def _seen(view: View, policy: Policy) -> Callable[[Decision], Hashable]:
-    """What of a decision the answer shows, for engine.splitting_input."""
-    return lambda decision: view(decision, policy)
-
-
 def _presumed(presumes: Callable[[Decision], bool], decisions: Dict[Profile, Decision]) -> Dict[Profile, Decision]:
     """The decisions a question takes for granted (all of them if it excludes every one)."""
     kept = {profile: d for profile, d in decisions.items() if presumes(d)}
@@ -136,8 +281,3 @@ def _once(lines: Iterable[Line]) -> List[Line]:
     for line in lines:
         kept.setdefault(line.kind or line.text, line)
     return list(kept.values())
-
-
-def _source_line(clauses: Tuple[str, ...]) -> str:
-    shown = "、".join(clauses[:SOURCE_CLAUSES_SHOWN])
-    return f"依据：平台说明 {shown}{' 等' if len(clauses) > SOURCE_CLAUSES_SHOWN else ''}"

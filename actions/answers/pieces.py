@@ -1,16 +1,20 @@
 """The pieces every answer is made of, each a line with the source clauses it rests on.
 
-A `Situation` holds the decisions for every profile the merchant may still have, all of
-which show the same answer for the question asked (the engine made sure of that): a
-piece speaks for all of them at once, e.g. 「直播间、橱窗、短视频都只能添加本店商品」.
+A `Situation` holds decisions that all show the same answer to the question asked (the
+engine made sure of that): a piece speaks for all of them at once, e.g. 「直播间、橱窗、
+短视频都只能添加本店商品」. Several situations answer one question when the merchant asks
+about several subjects or a class: each is then named (`name`) on a line of its own.
+Dates are told as of the decisions' date: what has happened in the past tense, what is
+ahead as 「预计…」.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from actions.policy import PROFILE, Candidates, Decision, Policy, Status
+from actions.policy.claims import Claim
 from actions.policy.model import ErrorMessage, Scene, Text
 
 ARROW = " › "
@@ -32,12 +36,16 @@ Lines = Tuple[Line, ...]
 @dataclass(frozen=True)
 class Situation:
     """What an answer may rely on: the decisions still possible, all alike in what the
-    question's answer shows, and the error messages the merchant pasted."""
+    question's answer shows; the error messages the merchant pasted; whether it is the
+    merchant's own case; what they state of it."""
 
     policy: Policy
     decisions: Tuple[Decision, ...]
     possible: Candidates
     errors: Tuple[ErrorMessage, ...] = ()
+    own: bool = True
+    claim: Optional[Claim] = None
+    reason: Optional[str] = None
 
     @property
     def decision(self) -> Decision:
@@ -64,6 +72,11 @@ class Situation:
         return tuple(self.policy.scenes[s] for s in self.values("scene"))
 
     @property
+    def exempt(self) -> bool:
+        """Whether the rule does not bind any of these accounts at all."""
+        return self.decision.exemption is not None and self.decision.allowed is True
+
+    @property
     def uniform(self) -> bool:
         """Whether every decision says the same 能/不能 (with the same status, when
         restricted): the first then speaks for all."""
@@ -76,8 +89,8 @@ def conclusion(s: Situation) -> Line:
     """能/不能 first, for this merchant's shop, account and scenes."""
     d = s.decision
     if d.exemption:
-        return Line(f"能。{d.exemption}。", d.clauses, "conclusion")
-    who, where, others = subject(s), places(s), s.policy.label("product_source", s.policy.default_product_source)
+        return Line(f"能。{_exemption(s)}。", d.clauses, "conclusion")
+    who, where = subject(s), places(s)
     if d.status is Status.NOT_AFFECTED:
         return Line(f"能。{who}在{where}可以添加本店商品，这条规则只限制非本店商品。", d.clauses, "conclusion")
     stage = d.timeline.stages[0] if d.timeline else None
@@ -85,20 +98,75 @@ def conclusion(s: Situation) -> Line:
         return Line(f"目前还能。{who}的限制还没有开始（{stage.told(d.as_of)}）。", stage.clauses, "conclusion")
     clauses = _rule_clauses(s)
     if d.status is Status.INTERNAL_TEST:
-        text = (
-            f"可能已经不能。针对{who}的限制正在内测，您的账号可能已被覆盖；"
-            f"覆盖后在{where}只能添加本店商品，不能添加{others}。"
-        )
+        text = f"可能已经不能。针对{who}的限制正在内测，您的账号可能已被覆盖；覆盖后在{where}只能添加本店商品。"
         return Line(text, clauses, "conclusion")
-    return Line(f"不能。{who}在{where}只能添加本店商品，不能添加{others}。", clauses, "conclusion")
+    return Line(f"不能。{who}在{where}只能添加本店商品。", clauses, "conclusion")
+
+
+def brief(s: Situation) -> Line:
+    """The verdict of one of several cases, on a line that names it: 「个体店的授权号：
+    不能，在直播间只能添加本店商品。」"""
+    d = s.decision
+    if d.entry and d.entry.brief and d.allowed is True:
+        return Line(f"{name(s)}：能，{d.entry.brief}。", d.clauses, "conclusion")
+    if d.status is Status.NOT_AFFECTED:
+        return Line(f"{name(s)}：能，本店商品不受这条规则限制。", d.clauses, "conclusion")
+    word = {Status.NOT_YET: "目前还能", Status.INTERNAL_TEST: "可能已经不能"}.get(d.status or Status.IN_EFFECT, "不能")
+    return Line(f"{name(s)}：{word}，在{places(s)}只能添加本店商品。", _rule_clauses(s), "conclusion")
 
 
 def subject(s: Situation) -> str:
-    """Whose answer it is: 「您旗舰店的授权号」, or as much of it as is known."""
+    """Whose answer it is: 「您旗舰店的授权号」 for the merchant's own case, or the name
+    of the accounts it holds for."""
+    if not s.own:
+        return name(s)
     shop = s.known("shop_type")
     roles = "或".join(s.policy.label("account_role", r) for r in s.values("account_role"))
     shop_label = s.policy.label("shop_type", shop) if shop else ""
     return f"您{shop_label}的{roles}" if shop_label else f"您的{roles}"
+
+
+def name(s: Situation) -> str:
+    """The accounts the decisions are about, as few words as name them: an exemption's
+    own name (「跨境店」), 「除跨境店外，各类店铺的授权号」, 「旗舰店和个体店的官方账号」."""
+    entry = s.decision.entry
+    if entry and entry.who and all(d.entry == entry for d in s.decisions):
+        return entry.who
+    shops: Dict[str, Set[str]] = {}
+    for d in s.decisions:
+        shops.setdefault(str(d.facts["account_role"]), set()).add(str(d.facts["shop_type"]))
+    by_shops: Dict[Tuple[str, ...], List[str]] = {}
+    for role in s.policy.values("account_role"):
+        if role in shops:
+            key = tuple(v for v in s.policy.values("shop_type") if v in shops[role])
+            by_shops.setdefault(key, []).append(s.policy.label("account_role", role))
+    return "；".join(f"{_shops(key, s.policy)}的{'和'.join(roles)}" for key, roles in by_shops.items())
+
+
+def _shops(shops: Tuple[str, ...], policy: Policy) -> str:
+    """「各类店铺」 for every shop type, 「除跨境店外，各类店铺」 for all the rule binds."""
+    every = policy.values("shop_type")
+    exempt = tuple(v for v in every if _exempt_shop(v, policy))
+    if shops == every:
+        return "各类店铺"
+    if exempt and shops == tuple(v for v in every if v not in exempt) and len(shops) > 2:
+        return f"除{'、'.join(policy.label('shop_type', v) for v in exempt)}外，各类店铺"
+    return (
+        "和".join(policy.label("shop_type", v) for v in shops)
+        if len(shops) <= 2
+        else "、".join(policy.label("shop_type", v) for v in shops)
+    )
+
+
+def _exempt_shop(shop: str, policy: Policy) -> bool:
+    return all(entry.status for entry in policy.coverage if shop in entry.shop_types)
+
+
+def _exemption(s: Situation) -> str:
+    """What the exemption says: for the merchant's own case its text, else its brief."""
+    entry = s.decision.entry
+    assert entry is not None and entry.text is not None
+    return entry.text if s.own or not entry.who else f"{entry.who}{entry.brief}"
 
 
 def places(s: Situation) -> str:
@@ -116,34 +184,32 @@ def reason(s: Situation) -> Optional[Line]:
         return None
     reasons = {scene.reason.id: scene.reason for scene in s.scenes}
     chosen = next(iter(reasons.values())) if len(reasons) == 1 else s.policy.rule_reason
-    return Line(f"原因：{chosen.text}。", chosen.clauses, "reason")
+    return Line(f"原因是{chosen.text}。", chosen.clauses, "reason")
 
 
-def timeline(s: Situation, full: bool = False) -> Optional[Line]:
-    """The stage in force (or every stage), told as of the decisions' date: what has
-    started as what happened, what is ahead as 「预计…」 with the timeline's caveat."""
+def dates(s: Situation) -> Optional[Line]:
+    """When, as of the decisions' date: every stage of the timeline, told as what
+    happened or, while ahead, as 「预计…」, with the caveat that goes with them."""
     d = s.decision
-    timelines = {x.timeline.id for x in s.decisions if x.timeline}
     if not d.timeline or d.status is None:
         return None
-    if len(timelines) > 1:
-        return Line(f"生效时间：{_STATUS_WORDS[d.status]}。", _rule_clauses(s), "timeline")
     stages = d.timeline.stages
-    if full:
-        text = "；".join(stage.told(d.as_of) for stage in stages)
-        clauses = merge(*(_own(s, stage.clauses) for stage in stages))
-    elif d.stage is None:
-        text, clauses = f"尚未开始，{stages[0].told(d.as_of)}", stages[0].clauses
-    elif d.stage.when is None:
-        text, clauses = d.stage.event, _own(s, d.stage.clauses)
-    else:
-        text, clauses = f"{_STATUS_WORDS[d.status]}（{d.stage.told(d.as_of)}）", _own(s, d.stage.clauses)
-    note = d.timeline.caveat(d.as_of)
-    caveat = f"（{note.text}）" if note else ""
-    return Line(f"生效时间：{text}{caveat}。", merge(clauses, note.clauses if note else ()), "timeline")
+    if all(stage.when is None for stage in stages):
+        text = f"{'、'.join(stage.event for stage in stages)}（平台说明没有给出具体日期）"
+        return Line(text, merge(*(stage.clauses for stage in stages)), "timeline")
+    text = "，".join(stage.told(d.as_of) for stage in stages)
+    caveat = d.timeline.caveat(d.as_of)
+    clauses = merge(*(_own(s, stage.clauses) for stage in stages), caveat.clauses if caveat else ())
+    return Line(f"{text}{f'（{caveat.text}）' if caveat else ''}", clauses, "timeline")
 
 
-_STATUS_WORDS = {Status.NOT_YET: "还没有开始", Status.INTERNAL_TEST: "正在内测", Status.IN_EFFECT: "已经生效"}
+def in_force(s: Situation) -> Optional[Line]:
+    """Since when, in a line: how far the restriction has come, with its last date."""
+    d = s.decision
+    if not d.timeline or d.status is None:
+        return None
+    clauses = merge(*(_own(s, stage.clauses) for stage in d.timeline.stages))
+    return Line(f"生效时间：{status_now(s)}。", clauses, "since")
 
 
 def status_now(s: Situation) -> str:
@@ -176,19 +242,49 @@ def exemptions(s: Situation) -> str:
 
 
 def status_words(s: Situation) -> str:
-    return _STATUS_WORDS.get(s.decision.status or Status.IN_EFFECT, "")
+    """The restriction's stage in words: 「还没有开始」, 「正在内测」, 「已经生效」."""
+    words = {Status.NOT_YET: "还没有开始", Status.INTERNAL_TEST: "正在内测", Status.IN_EFFECT: "已经生效"}
+    return words.get(s.decision.status or Status.IN_EFFECT, "")
 
 
 def fixes(s: Situation) -> Lines:
-    """What to do: the fixes every decision shares, then those offered to some merchants."""
+    """What to do: the fixes every decision shares, then those offered to some merchants;
+    the first with where to do it when the answer is about one place."""
     offered: List[Text] = []
     for d in s.decisions:
         offered += [fix for fix in d.fixes if fix not in offered]
-    return tuple(Line(f"建议：{fix_text(fix)}。", fix.clauses, f"fix:{fix.id}") for fix in offered)
+    lines = []
+    for position, fix in enumerate(offered):
+        where = path_words(s) if position == 0 else ""
+        lines.append(
+            Line(
+                f"{_sentence(fix_text(fix))}{where}。",
+                fix.clauses + (_path_clauses(s) if where else ()),
+                f"fix:{fix.id}",
+            )
+        )
+    return tuple(lines)
+
+
+def _sentence(text: str) -> str:
+    return text if text.startswith("如果") else f"建议您{text}"
 
 
 def fix_text(fix: Text) -> str:
     return f"{fix.text}（适用于{fix.when}）" if fix.when else fix.text
+
+
+def path_words(s: Situation) -> str:
+    """「，路径：巨量百应 › …」 for one place (each of its entries named: 橱窗管理, or 精选联盟 ›
+    选品广场); nothing over several places (one tap away)."""
+    if len({scene.place for scene in s.scenes}) != 1:
+        return ""
+    paths_ = list(dict.fromkeys(ARROW.join(scene.path) for scene in s.scenes))
+    return f"，路径：{'，或 '.join(paths_)}"
+
+
+def _path_clauses(s: Situation) -> Tuple[str, ...]:
+    return merge(*(scene.clauses for scene in s.scenes))
 
 
 def paths(s: Situation) -> Lines:
@@ -197,7 +293,7 @@ def paths(s: Situation) -> Lines:
     scenes = s.scenes
     if not scenes:
         return ()
-    clauses = merge(*(scene.clauses for scene in scenes))
+    clauses = _path_clauses(s)
     if len({scene.path for scene in scenes}) == 1:
         return (Line(f"操作路径：{ARROW.join(scenes[0].path)}", clauses, "path"),)
     shared = _shared_start([scene.path for scene in scenes])
@@ -216,26 +312,32 @@ def error_line(error: ErrorMessage) -> Line:
 
 
 def verdict(s: Situation, full: bool = False) -> Lines:
-    """The merchant's own verdict: 能/不能, why, since when, what to do, where."""
+    """The merchant's own verdict: 能/不能, why, since when and what to do (where, for
+    one place); in full also every date, the error they see and every path."""
     if s.decision.status is None:
         return ()
-    lines = [conclusion(s), reason(s), timeline(s, full)]
-    errors = {scene.error for scene in s.scenes} if s.decision.allowed is not True else set()
+    restricted = s.decision.allowed is not True
+    lines: List[Optional[Line]] = [conclusion(s), reason(s), in_force(s) if restricted and not full else None]
     if full:
+        when = dates(s)
+        lines += [Line(f"时间：{when.text}。", when.clauses, "timeline") if when else None]
+        errors = {scene.error for scene in s.scenes} if restricted else set()
         lines += [error_line(error) for error in sorted(errors, key=lambda e: e.id)]
-    lines += [*fixes(s), *paths(s)] if s.decision.allowed is not True else list(paths(s) if full else ())
+        lines += [*fixes(s), *paths(s)] if restricted else list(paths(s))
+    elif restricted:
+        lines += fixes(s)
     return tuple(line for line in lines if line is not None)
 
 
 def tailored(s: Situation) -> Lines:
     """The merchant's verdict, when what they told settles it."""
-    return (conclusion(s),) if s.told and s.uniform else ()
+    return (conclusion(s),) if s.own and s.told and s.uniform else ()
 
 
 def exempted(s: Situation) -> Lines:
     """The exemption that settles every answer for this merchant, said first
     (「能。跨境店不受这条规则限制。」)."""
-    return tailored(s) if s.decision.exemption and s.decision.allowed is True else ()
+    return tailored(s) if s.exempt else ()
 
 
 def _rule_clauses(s: Situation) -> Tuple[str, ...]:

@@ -1,10 +1,11 @@
 """The questions merchants ask: for each, what its answer shows and how it is composed.
 
 A topic's `view` is what of a decision its answer shows; the engine asks for an input
-only when its value changes that view (engine.splitting_input). A topic whose view is
-constant never asks. `presumes` keeps the decisions the question takes for granted:
-a pasted rule error happens only to restricted accounts; a creator whose shop receives
-their money has an account bound to it.
+only when its value changes that view (engine.splitting_input), and where the merchant
+asks about several cases, each case with its own view gets a line (`line`). A topic
+whose view is constant never asks. `presumes` keeps the decisions the question takes for
+granted: a pasted rule error happens only to restricted accounts; a creator whose shop
+receives their money has an account bound to it.
 """
 
 from __future__ import annotations
@@ -16,17 +17,19 @@ from actions.answers.pieces import (
     Line,
     Lines,
     Situation,
+    brief,
     conclusion,
+    dates,
     error_line,
     exemptions,
     fix_text,
+    fixes,
     merge,
+    name,
     paths,
     status_now,
-    status_words,
     subject,
     tailored,
-    timeline,
     verdict,
 )
 from actions.policy import Decision, Policy, Status
@@ -36,22 +39,27 @@ View = Callable[[Decision, Policy], Hashable]
 
 @dataclass(frozen=True)
 class Topic:
-    """A kind of question: its button title, its composer, what of a decision its
-    answer shows (None: it needs to know nothing of the merchant), what it takes for
-    granted, whether it is about whose products (本店/联盟), what it offers after,
-    whether its words alone (a cue such as 「灰度」) make an unsure message this question,
-    and whether its answer speaks to the merchant's own case (an exemption that settles
-    that case then comes first)."""
+    """A kind of question: its button title (and the shorter one of a quick reply after
+    an answer), its composer, what of a decision its answer shows (None: it needs to know
+    nothing of the merchant), the line of one of several cases, what it takes for
+    granted, whether it is about whose products (本店/联盟), what it offers after, whether
+    its words alone (a cue such as 「灰度」) make an unsure message this question, and
+    whether its answer speaks to the merchant's own case (an exemption that settles that
+    case then comes first). After the lines of several cases, `after_cases` says once
+    what the first restricted one calls for (what to do)."""
 
     title: str
     compose: Callable[[Situation], Lines]
     view: Optional[View] = None
+    line: Callable[[Situation], Line] = brief
+    after_cases: Callable[[Situation], Lines] = lambda situation: ()
     presumes: Callable[[Decision], bool] = lambda decision: True
     about_products: bool = False
     offer_human: Callable[[Situation], bool] = lambda situation: False
     suggests_topics: bool = False
     asked_by_words: bool = False
     personal: bool = False
+    follow_up: str = ""
 
 
 def verdict_view(decision: Decision, policy: Policy) -> Hashable:
@@ -69,8 +77,8 @@ def dates_view(decision: Decision, policy: Policy) -> Hashable:
 
 
 def status_view(decision: Decision, policy: Policy) -> Hashable:
-    """How far the restriction has come (asked of the accounts it binds: the question
-    presumes them)."""
+    """How far the restriction has come today (the rule's status, asked of the
+    accounts it binds: the question presumes them)."""
     return decision.status
 
 
@@ -94,13 +102,23 @@ def _bound(decision: Decision) -> bool:
 
 
 def _when(s: Situation) -> Lines:
-    line = timeline(s, full=True)
+    line = dates(s)
     if line is None:
         return tailored(s) or (conclusion(s),)
-    now = Line(f"{subject(s)}的限制{status_words(s)}。", line.clauses)
-    if s.decision.timeline and len(s.decision.timeline.stages) == 1:
-        return (now,)
-    return (now, Line(line.text.replace("生效时间：", "时间安排：", 1), line.clauses))
+    return (Line(f"{subject(s)}：{line.text}。", line.clauses, "timeline"),)
+
+
+def _when_line(s: Situation) -> Line:
+    line = dates(s)
+    if line is None:
+        return brief(s)
+    return Line(f"{name(s)}：{line.text}。", line.clauses, "timeline")
+
+
+def _status_line(s: Situation) -> Line:
+    if s.decision.timeline is None:
+        return brief(s)
+    return Line(f"{name(s)}：{status_now(s)}。", merge(*(d.clauses for d in s.decisions[:1])), "status")
 
 
 def _status(s: Situation) -> Lines:
@@ -147,7 +165,7 @@ def _error_location(s: Situation) -> Lines:
     errors = s.errors or named or tuple(s.policy.errors.values())
     lines = [Line(f"「{e.text}」出现在{e.where}。", e.clauses) for e in errors]
     fix = s.policy.quoted.add_own_products
-    return (*lines, *tailored(s), Line(f"建议：{fix.text}。", fix.clauses))
+    return (*lines, *tailored(s), Line(f"建议您{fix.text}。", fix.clauses))
 
 
 def _others(s: Situation) -> Lines:
@@ -160,9 +178,9 @@ def _no_sync(s: Situation) -> Lines:
     scene = next(scene for scene in s.policy.scenes.values() if note in scene.notes)
     return (
         Line(note.text + "。", note.clauses),
-        Line(f"原因：{scene.reason.text}，官方账号和授权号不能把非本店商品添加到{scene.place}。", scene.reason.clauses),
+        Line(f"原因是{scene.reason.text}，官方账号和授权号不能把非本店商品添加到{scene.place}。", scene.reason.clauses),
         *tailored(s),
-        Line(f"建议：{fix.text}。", fix.clauses),
+        Line(f"建议您{fix.text}。", fix.clauses),
     )
 
 
@@ -171,16 +189,23 @@ def _creator(s: Situation) -> Lines:
         return (conclusion(s),)
     closing = _closing(s.decision, s.policy)
     if closing:
-        fixes = [s.policy.fixes[f] for f in closing]
-        return tuple(Line(f"{fix_text(fix)}。", fix.clauses, f"fix:{fix.id}") for fix in fixes)
+        fixes_ = [s.policy.fixes[f] for f in closing]
+        return tuple(Line(f"{fix_text(fix)}。", fix.clauses, f"fix:{fix.id}") for fix in fixes_)
     silent = s.policy.quoted.source_silent
     return (Line(silent.text + "，建议您联系人工客服确认。", silent.clauses),)
 
 
+def _creator_line(s: Situation) -> Line:
+    first = _creator(s)[0]
+    return Line(f"{name(s)}：{first.text}", first.clauses, first.kind)
+
+
 def _reason(s: Situation) -> Lines:
-    reasons = s.policy.reasons.values()
-    text = "；".join(r.text for r in reasons)
-    return (Line(f"平台的说明是：{text}。", merge(*(r.clauses for r in reasons))), *tailored(s))
+    """The reason of the scenes asked about, or of the whole rule."""
+    reasons = {scene.reason.id: scene.reason for scene in s.scenes} if s.told else {}
+    chosen = list(reasons.values()) if len(reasons) == 1 else list(s.policy.reasons.values())
+    text = "；".join(r.text for r in chosen)
+    return (Line(f"平台的说明是：{text}。", merge(*(r.clauses for r in chosen)), "reason"), *tailored(s))
 
 
 def _beyond(s: Situation) -> Lines:
@@ -188,26 +213,38 @@ def _beyond(s: Situation) -> Lines:
     return (Line(note.text + "。下面是这条规则里和您的问题最接近的内容，也可以转人工客服确认：", note.clauses),)
 
 
-def _verdict(s: Situation) -> Lines:
-    return verdict(s)
-
-
 def _pasted(s: Situation) -> Lines:
     return verdict(s) or tuple(error_line(e) for e in s.errors)
 
 
 TOPICS: Dict[str, Topic] = {
-    "ask_why_cannot_add": Topic("为什么加不了非本店商品", _verdict, verdict_view, about_products=True),
-    "report_error_message": Topic(
-        "加商品被拦或报错怎么办", _pasted, verdict_view, presumes=_restricted, about_products=True
+    "ask_why_cannot_add": Topic(
+        "为什么加不了非本店商品", verdict, verdict_view, after_cases=fixes, about_products=True, follow_up="能不能加"
     ),
-    "ask_when_effective": Topic("规则什么时候生效", _when, dates_view),
-    "ask_rule_status": Topic("规则现在执行到哪一步", _status, status_view, presumes=_restricted),
+    "report_error_message": Topic(
+        "加商品被拦或报错怎么办",
+        _pasted,
+        verdict_view,
+        after_cases=fixes,
+        presumes=_restricted,
+        about_products=True,
+        follow_up="怎么办",
+    ),
+    "ask_when_effective": Topic("规则什么时候生效", _when, dates_view, line=_when_line, follow_up="什么时候开始的"),
+    "ask_rule_status": Topic(
+        "规则现在执行到哪一步",
+        _status,
+        status_view,
+        presumes=_restricted,
+        line=_status_line,
+        follow_up="现在执行到哪一步",
+    ),
     "ask_rule_future": Topic(
         "规则之后会不会取消或调整",
         _future,
         status_view,
         presumes=_restricted,
+        line=_status_line,
         offer_human=lambda s: True,
         asked_by_words=True,
     ),
@@ -215,20 +252,24 @@ TOPICS: Dict[str, Topic] = {
         "店铺只为收款，怎样继续带货",
         _creator,
         creator_view,
+        line=_creator_line,
         presumes=_bound,
         offer_human=lambda s: not s.decision.exemption and not _closing(s.decision, s.policy),
     ),
-    "ask_who_is_affected": Topic("哪些商家和账号受影响", _who, personal=True),
+    "ask_who_is_affected": Topic("哪些商家和账号受影响", _who, personal=True, follow_up="哪些账号受影响"),
     "ask_limit_quota": Topic("能添加多少联盟商品", _quota, asked_by_words=True, personal=True),
-    "ask_where_to_operate": Topic("在后台哪里操作", _where, about_products=True),
+    "ask_where_to_operate": Topic("在后台哪里操作", _where, about_products=True, follow_up="在哪里操作"),
     "ask_error_location": Topic("报错提示出现在哪里", _error_location, asked_by_words=True),
     "ask_why_others_still_sell": Topic("为什么别人还能带别家的货", _others, asked_by_words=True, personal=True),
     "ask_why_live_products_not_in_showcase": Topic(
         "直播过的商品为什么不在橱窗列表", _no_sync, asked_by_words=True, personal=True
     ),
-    "ask_rule_reason": Topic("为什么会有这条规则", _reason, asked_by_words=True, personal=True),
+    "ask_rule_reason": Topic("为什么会有这条规则", _reason, asked_by_words=True, personal=True, follow_up="为什么"),
     "ask_beyond_source": Topic("规则说明以外的问题", _beyond, offer_human=lambda s: True, suggests_topics=True),
 }
 DEFAULT_QUESTION = "ask_why_cannot_add"
 # The questions offered when the assistant cannot help with what was asked.
 MAIN_TOPICS = ("ask_why_cannot_add", "ask_when_effective", "ask_who_is_affected", "ask_where_to_operate")
+# Quick replies after an answer, in this order: the questions a merchant asks next, each
+# with the kind of line that already answers it.
+FOLLOW_UPS = {"ask_rule_reason": "reason", "ask_when_effective": "timeline", "ask_where_to_operate": "path"}

@@ -14,7 +14,7 @@ import datetime as dt
 import sys
 from typing import Dict, List, Optional, Tuple
 
-from actions.answers import DEFAULT_QUESTION, INPUT_LABELS, TOPICS, answer
+from actions.answers import DEFAULT_QUESTION, INPUT_LABELS, TOPICS, Frame, answer
 from actions.policy import UnknownValueError, candidates, classify, load_policy
 
 
@@ -37,7 +37,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"无法识别「{error.text}」。可用的值：{'、'.join(error.allowed)}", file=sys.stderr)
         return 2
     source = (claimed.pop("product_source", None) or (None,))[-1]
-    reply = answer([args.question], candidates(policy, claimed, {}), source, as_of=args.date, policy=policy)
+    frame = Frame.of([args.question], candidates(policy, claimed, {}), product_source=source)
+    reply = answer(frame, as_of=args.date, policy=policy)
     if reply.details:
         print(reply.details)
     if reply.ask:

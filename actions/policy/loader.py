@@ -7,7 +7,7 @@ import itertools
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, Mapping, Tuple
+from typing import Any, Dict, Iterable, Mapping, Pattern, Tuple
 
 import yaml
 
@@ -144,15 +144,15 @@ def _vocabulary(raw: Any) -> Dict[str, Dict[str, Value]]:
         result[dimension] = {}
         for value_id, entry in shape.mapping(vocabulary[dimension], dimension).items():
             owner = f"vocabulary {dimension}.{value_id}"
-            fields_ = shape.entry_fields(entry, owner, required=("label", "aliases"), optional=("patterns",))
+            fields_ = shape.entry_fields(
+                entry, owner, required=("label", "aliases"), optional=("patterns", "ruled_out_by")
+            )
             value = Value(
                 id=value_id,
                 label=shape.text(fields_["label"], owner),
                 aliases=tuple(shape.text(alias, owner) for alias in shape.listed(fields_["aliases"], owner)),
-                patterns=tuple(
-                    compile_pattern(shape.text(p, owner), owner)
-                    for p in shape.listed(fields_.get("patterns", []), owner)
-                ),
+                patterns=_patterns(fields_.get("patterns", []), owner),
+                ruled_out_by=_patterns(fields_.get("ruled_out_by", []), owner),
             )
             for name in (value.label, *value.aliases):
                 key = name.casefold()
@@ -161,6 +161,10 @@ def _vocabulary(raw: Any) -> Dict[str, Dict[str, Value]]:
                 seen[key] = owner
             result[dimension][value_id] = value
     return result
+
+
+def _patterns(raw: Any, owner: str) -> Tuple[Pattern[str], ...]:
+    return tuple(compile_pattern(shape.text(p, owner), owner) for p in shape.listed(raw, owner))
 
 
 def _timeline(key: str, entry: Any, refs: _References, notes: Mapping[str, Text]) -> Timeline:
@@ -246,7 +250,7 @@ def _coverage(
     restriction = kind == "restrictions"
     owner = f"{kind[:-1]} {shape.mapping(entry, kind).get('id', '(no id)')}"
     base = ("id", "shop_types", "roles", "clauses")
-    own = ("timeline", "fixes") if restriction else ("status", "text")
+    own = ("timeline", "fixes") if restriction else ("status", "text", "who", "brief")
     fields_ = shape.entry_fields(entry, owner, required=base + own, optional=("notes",))
     return Coverage(
         id=shape.text(fields_["id"], owner),
@@ -256,6 +260,8 @@ def _coverage(
         timeline=shape.lookup(timelines, fields_["timeline"], owner, "timeline") if restriction else None,
         status=None if restriction else shape.status(fields_["status"], owner),
         text=None if restriction else shape.text(fields_["text"], owner),
+        who=None if restriction else shape.text(fields_["who"], owner),
+        brief=None if restriction else shape.text(fields_["brief"], owner),
         fixes=shape.lookups(fixes, fields_.get("fixes", []), owner, "fix"),
         notes=shape.lookups(notes, fields_.get("notes", []), owner, "note"),
     )

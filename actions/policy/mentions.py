@@ -16,14 +16,19 @@ the merchant claims it:
   (「变回普通达人号」, 「退出授权」); a shop type or role of someone else is not theirs
   (「别人家的官方号还在带」);
 - 「只能卖本店商品」 restates the restriction, so it does not ask about own products;
-  a message naming both own and others' products asks about the others'.
+  a message naming both own and others' products asks about the others';
+- a description that excludes a value (`ruled_out_by`: 「我们店的主播号」 is an account of
+  the shop) denies it without claiming another;
+- several subjects (「旗舰店的号和个体店的号」) are told apart by the words that join
+  them: each mention gets the `group` of its subject (`subjects`);
+- a class (「所有类型的店」, 「哪些账号」) asks about every value of an input (`classes`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from actions.policy.model import Policy, Status
 
@@ -38,7 +43,7 @@ _DENIED = re.compile(
     r"(?<!是)(不是|并不是|并非|不属于|不算|而非|非|没有|没|未|不在|不用|不)"
     r"(在|用|是|做|开|属于)?(店铺|店|我们|咱们|我|自己)?(的|个|一个)?$"
 )
-_DENIES_PHRASE = re.compile(r"(不是|并不是|并非|不属于)[^，,。;；!?！？]{0,6}$")
+_DENIES_PHRASE = re.compile(r"((?<!是)不是|并不是|并非|不属于)[^，,。;；!?！？]{0,6}$")
 _WISHED = re.compile(r"(变回|变成|改成|转成|换成|成为|想当|想做|申请成|退出|取消|解除)$")
 _SOMEONE_ELSES = re.compile(
     r"(别人|别家|人家|其他|其它|隔壁|同行|对手|朋友|同事)(家)?(的|个|那个|这些)?['’\s]*$|\bothers?\b[^,.;!?]{0,12}$"
@@ -47,6 +52,20 @@ _CORRECTION = re.compile(r"不对|错了|说错|搞错|更正|纠正|改一下|�
 _RESTATED = re.compile(r"(只|仅)(能|可以|让|允许|许|有)?(添加|加|卖|带|上|挂|放|销售|售卖)?(的)?$")
 # Inputs a merchant has one value of: a later correction replaces an earlier value.
 _SINGLE = ("shop_type", "account_role")
+# Words that join two subjects (「旗舰店的号和个体店的号」, 「官方号跟授权号」).
+_JOINS = re.compile(r"和|跟|与|及|还有|以及|或者|或是|还是|、|，|,|/|另一个|另外|\band\b|\bor\b|\bvs\b")
+# A class: every value of an input (「所有类型的店」, 「不管什么号」, 「哪些场景」).
+_EVERY = (
+    r"(所有|全部|任何|一切|各种|各类|各个|各家|每种|每类|每个|每家|每一种|凡是|哪些|哪几种|哪几类|"
+    r"不管(是)?(什么|哪种|哪类|哪个|啥)?|无论(是)?(什么|哪种|哪类|哪个)?|\ball\b|\bany\b|\bevery\b)"
+    r"(的|类型的|种类的|种|类)?"
+)
+_HEADS = {
+    "shop_type": r"(店铺类型|店铺|店|商家|小店|类型)",
+    "account_role": r"(账号|帐号|号|账户|身份)",
+    "scene": r"(场景|地方|渠道|入口|位置|页面)",
+}
+_CLASSES = {name: re.compile(_EVERY + r"(?P<named>[^，。？?！!,]{0,4}?)" + head) for name, head in _HEADS.items()}
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,7 @@ class Mention:
     start: int
     end: int
     denied: bool = False
+    group: Optional[int] = None
 
 
 def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[Mention]:
@@ -67,10 +87,11 @@ def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[M
     mentions = sorted([*found, *_patterns(text, found, policy)], key=lambda m: m.start)
     bare = _without(text, mentions)
     mentions = [replace(m, denied=_is_denied(bare, m)) for m in mentions if not _is_wished(text, m)]
+    mentions = sorted([*mentions, *_ruled_out(text, mentions, policy)], key=lambda m: m.start)
     for parts in (_SENTENCE, _CLAUSE):
         mentions = _asked_about(mentions, asking_sentence(text, parts))
     mentions = _reclaimed(_corrected(text, mentions))
-    return _products(text, _self_described(_qualified(mentions, policy), policy), policy)
+    return subjects(text, _products(text, _self_described(_qualified(text, mentions, policy), policy), policy))
 
 
 def _without(text: str, mentions: Sequence[Mention]) -> str:
@@ -120,6 +141,68 @@ def _patterns(text: str, found: Sequence[Mention], policy: Policy) -> List[Menti
     return added
 
 
+def _ruled_out(text: str, found: Sequence[Mention], policy: Policy) -> List[Mention]:
+    """Values a description excludes (`ruled_out_by`), unless a name of the same input
+    was found there or the description stands under a denial."""
+    ruled: List[Mention] = []
+    for dimension, values in policy.vocabulary.items():
+        for value in values.values():
+            for pattern in value.ruled_out_by:
+                for match in pattern.finditer(text):
+                    mention = Mention(dimension, value.id, match.start(), match.end(), denied=True)
+                    named = any(_overlap(mention, m) for m in found if m.dimension == dimension)
+                    if not named and not is_denied_at(text, match.start()):
+                        ruled.append(mention)
+    return ruled
+
+
+def subjects(text: str, mentions: List[Mention]) -> List[Mention]:
+    """Mentions with the `group` of the subject they belong to, when the text names
+    several subjects: a shop type or role other than the current subject's, joined to it
+    by 和/跟/、/，…, starts the next one (「旗舰店的号和个体店的号」). Places and products
+    name what is asked of a subject, not who it is: 「橱窗和短视频」 is one subject's."""
+    groups: List[Dict[str, Mention]] = [{}]
+    placed: List[Tuple[Mention, int]] = []
+    previous_end = 0
+    for m in mentions:
+        current = groups[-1]
+        joined = bool(_JOINS.search(text[previous_end : m.start]))
+        other = m.dimension in current and current[m.dimension].value != m.value
+        if not m.denied and m.dimension in _SINGLE and other and joined:
+            groups.append({})
+        if not m.denied:
+            groups[-1][m.dimension] = m
+        placed.append((m, len(groups)))
+        previous_end = max(previous_end, m.end)
+    if len(groups) == 1:
+        return list(mentions)
+    return [replace(m, group=index) for m, index in placed]
+
+
+def classes(text: str, mentions: Sequence[Mention]) -> Tuple[str, ...]:
+    """The inputs the question of a text asks about for every value (「所有类型的店」,
+    「哪些号」); a story around it (「从来没开过任何小店」) names no class. 「所有官方号」
+    names one role: the class is every shop's, so of shop types."""
+    found: List[str] = []
+    start, end = asking_sentence(text)
+    for dimension, pattern in _CLASSES.items():
+        for match in pattern.finditer(text, start, end):
+            named = [m for m in mentions if match.start("named") <= m.start < match.end() and not m.denied]
+            if dimension == "account_role" and any(m.dimension == "account_role" for m in named):
+                found.append("shop_type")
+            elif not any(m.dimension == dimension for m in named) and not _negated(text, match.start()):
+                found.append(dimension)
+    return tuple(dict.fromkeys(found))
+
+
+# 「没绑任何店」, "not bound to any shop": no shop at all, not every shop.
+_NO_ANY = re.compile(r"(没|没有|未|无|从没|\bnot\b|n't\b|\bno\b)[^，,。？?!！]{0,8}$")
+
+
+def _negated(text: str, start: int) -> bool:
+    return is_denied_at(text, start) or bool(_NO_ANY.search(text[max(0, start - 12) : start]))
+
+
 def _overlap(one: Mention, other: Mention) -> bool:
     return one.start < other.end and other.start < one.end
 
@@ -162,18 +245,26 @@ def _reclaimed(mentions: List[Mention]) -> List[Mention]:
     return [m for m in mentions if not (m.denied and last[(m.dimension, m.value)] is False)]
 
 
-def _qualified(mentions: List[Mention], policy: Policy) -> List[Mention]:
+def _qualified(text: str, mentions: List[Mention], policy: Policy) -> List[Mention]:
     """A shop type exempt whatever the role (跨境店) qualifies the others named beside
-    it: 「跨境的专营店」, "cross-border 旗舰店" are cross-border shops."""
+    it: 「跨境的专营店」, "cross-border 旗舰店" are cross-border shops; 「跨境店和专卖店」
+    are two shops."""
     exempt = {
         shop
         for shop in policy.values("shop_type")
         if all(entry.status for entry in policy.coverage if shop in entry.shop_types)
     }
     shops = [m for m in mentions if m.dimension == "shop_type" and not m.denied]
-    if any(m.value in exempt for m in shops):
-        return [m for m in mentions if m not in shops or m.value in exempt]
-    return mentions
+    qualifiers = [m for m in shops if m.value in exempt]
+    qualified = [
+        m for m in shops if m.value not in exempt and any(not _JOINS.search(_between(text, q, m)) for q in qualifiers)
+    ]
+    return [m for m in mentions if m not in qualified]
+
+
+def _between(text: str, one: Mention, other: Mention) -> str:
+    first, second = sorted((one, other), key=lambda m: m.start)
+    return text[first.end : second.start]
 
 
 def _asked_about(mentions: List[Mention], sentence: Tuple[int, int]) -> List[Mention]:

@@ -36,6 +36,7 @@ class Value:
     label: str
     aliases: Tuple[str, ...]
     patterns: Tuple[Pattern[str], ...] = ()
+    ruled_out_by: Tuple[Pattern[str], ...] = ()
 
     @property
     def short(self) -> str:
@@ -82,7 +83,7 @@ class Stage:
 
     @property
     def label(self) -> str:
-        """What happens, with its date: 「2023年12月中旬全部生效」."""
+        """What happened, with its date: 「2023年12月中旬全部生效」."""
         return f"{self.when or ''}{self.event}"
 
     def started(self, as_of: dt.date) -> bool:
@@ -121,6 +122,8 @@ class Coverage:
     timeline: Optional[Timeline] = None
     status: Optional[Status] = None
     text: Optional[str] = None
+    who: Optional[str] = None
+    brief: Optional[str] = None
     fixes: Tuple[Text, ...] = ()
     notes: Tuple[Text, ...] = ()
 

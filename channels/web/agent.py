@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Text, Tuple
 
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.actions import PAGE_INPUTS
-from actions.answers import INPUT_LABELS, TOPICS, Reply, answer
-from actions.policy import UnknownValueError, candidates, load_policy, normalise
-from actions.understanding import FALLBACK, Understanding, profile, understand
+from actions.answers import INPUT_LABELS, TOPICS, Frame, Reply, answer
+from actions.frames import Turn, take_turn
+from actions.policy import Policy, UnknownValueError, candidates, load_policy, normalise
+from actions.understanding import FALLBACK, Understanding
 from channels.incoming import BadRequest, json_object
 from channels.web.guards import (
     MAX_TEXT_CHARACTERS,
@@ -89,26 +90,17 @@ async def suggest(request: Request) -> HTTPResponse:
 def suggestion(parsed: Mapping[Text, Any], chosen: Mapping[Text, Optional[Text]]) -> Dict[Text, Any]:
     """The console's answer for a parsed message and the profile the agent chose."""
     known = {key: (value,) for key, value in ((k, _known(k, chosen.get(k))) for k in PAGE_INPUTS) if value}
-    return suggestion_for(parsed, known)
+    return suggestion_for(parsed, take_turn(parsed, known, {}, None, None, load_policy()))
 
 
-def suggestion_for(
-    parsed: Mapping[Text, Any],
-    known: Mapping[Text, Sequence[Text]],
-    ruled_out: Optional[Mapping[Text, Sequence[Text]]] = None,
-    pending: Optional[Text] = None,
-) -> Dict[Text, Any]:
-    """The reply, clauses and alternatives for a parsed message, read by the same
-    understanding as the chat (actions.understanding), given the facts `known`, the values
-    `ruled_out` and the question `pending` (waiting for an input)."""
+def suggestion_for(parsed: Mapping[Text, Any], turn: Turn) -> Dict[Text, Any]:
+    """The reply, clauses and alternatives of a turn (actions.frames.take_turn: the same
+    reading and answer as the chat's) for the agent console."""
     policy = load_policy()
     intent = parsed.get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-    understood = understand(parsed, policy, pending)
-    claimed, denied = profile(understood, known, ruled_out or {}, policy)
-    possible = candidates(policy, claimed, denied)
-    if understood.questions:
-        reply, clauses = _reply_json(understood.questions, possible, understood)
+    if turn.frame is not None and turn.reply is not None:
+        reply, clauses = _reply_json(turn.frame, turn.reply, policy)
     else:
         reply, clauses = _not_a_question(name), []
     return {
@@ -119,17 +111,19 @@ def suggestion_for(
                 "label": "、".join(policy.label(key, v) for v in values),
                 "input": INPUT_LABELS[key],
             }
-            for key, values in claimed.items()
+            for key, values in turn.claimed.items()
             if values
         },
         "reply": reply,
         "clauses": clauses,
-        "alternatives": alternatives(parsed, understood, possible),
+        "alternatives": alternatives(parsed, turn, policy),
     }
 
 
-def alternatives(parsed: Mapping[Text, Any], understood: Understanding, possible: Any) -> List[Dict[Text, Any]]:
-    """Other question types worth a look: when NLU fell back, or two came close."""
+def alternatives(parsed: Mapping[Text, Any], turn: Turn, policy: Policy) -> List[Dict[Text, Any]]:
+    """Other question types worth a look, for the turn's frame or else the merchant's
+    profile: when NLU fell back, or two came close."""
+    understood = turn.understood
     top = (parsed.get("intent") or {}).get("name")
     ranking = [
         (str(i.get("name")), float(i.get("confidence") or 0.0))
@@ -142,11 +136,13 @@ def alternatives(parsed: Mapping[Text, Any], understood: Understanding, possible
         others = [(name, confidence) for name, confidence in ranking if name != top]
     else:
         return []
-    return [_alternative(name, confidence, possible, understood) for name, confidence in others[:MAX_ALTERNATIVES]]
+    base = turn.frame or Frame.of([], candidates(policy, turn.claimed, turn.denied))
+    return [_alternative(q, confidence, base, policy) for q, confidence in others[:MAX_ALTERNATIVES]]
 
 
-def _alternative(question: Text, confidence: float, possible: Any, understood: Understanding) -> Dict[Text, Any]:
-    reply, clauses = _reply_json([question], possible, understood)
+def _alternative(question: Text, confidence: float, frame: Frame, policy: Policy) -> Dict[Text, Any]:
+    asked = replace(frame, asks=(question,))
+    reply, clauses = _reply_json(asked, answer(asked, policy=policy), policy)
     return {
         "intent": question,
         "title": TOPICS[question].title,
@@ -156,19 +152,19 @@ def _alternative(question: Text, confidence: float, possible: Any, understood: U
     }
 
 
-def _reply_json(
-    questions: Sequence[Text], possible: Any, understood: Understanding
-) -> Tuple[Dict[Text, Any], List[Dict[Text, Text]]]:
+def _reply_json(frame: Frame, reply: Reply, policy: Policy) -> Tuple[Dict[Text, Any], List[Dict[Text, Text]]]:
     """The reply as JSON, and the clauses it rests on with their quotes."""
-    reply: Reply = answer(questions, possible, understood.product_source, understood.errors)
-    policy = load_policy()
-    missing = [
-        {
-            "name": reply.ask,
-            "label": INPUT_LABELS[reply.ask],
-            "options": [policy.label(reply.ask, value) for value in possible[reply.ask]],
-        }
-    ] if reply.ask else []
+    missing = (
+        [
+            {
+                "name": reply.ask,
+                "label": INPUT_LABELS[reply.ask],
+                "options": [policy.label(reply.ask, value) for value in frame.subjects[0].possible[reply.ask]],
+            }
+        ]
+        if reply.ask
+        else []
+    )
     lines = [reply.text] if reply.text else []
     if missing:
         lines += [f"还需要先问商家：{missing[0]['label']}（{'、'.join(missing[0]['options'])}）。"]

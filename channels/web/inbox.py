@@ -114,8 +114,7 @@ async def conversation_suggestion(request: Request, sender: Text) -> HTTPRespons
     if said is None:
         return json_response({"for": None})
     sdk = _sdk_tracker(tracker, said)
-    known = Conversation(sdk, load_policy()).known
-    suggested = suggestion_for(said.parse_data, known, sdk.get_slot(RULED_OUT) or {}, sdk.get_slot(QUESTION))
+    suggested = suggestion_for(said.parse_data, Conversation(sdk, load_policy()).turn)
     shown = {"text": _shown(said.text), "at": iso(said.timestamp), "timestamp": said.timestamp}
     return json_response({"for": shown, **suggested})
 

@@ -159,7 +159,9 @@ def test_the_one_input_asked_for_offers_buttons_and_details_follow(assistant):
     assert [b["title"] for b in answered[0]["buttons"]] == ["官方账号", "授权号", "未绑定店铺的账号"]
     answered = assistant.say(sender, '/inform_profile{"account_role":"official"}')
     assert text_of(answered).startswith("不能。您旗舰店的官方账号在橱窗")
-    details = assistant.say(sender, answered[0]["buttons"][0]["payload"])
+    details = assistant.say(
+        sender, next(b["payload"] for b in answered[0]["buttons"] if b["payload"] == "/ask_details")
+    )
     assert "原文依据" in text_of(details)
 
 

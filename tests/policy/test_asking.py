@@ -12,7 +12,7 @@ import itertools
 
 import pytest
 
-from actions.answers import TOPICS, answer
+from actions.answers import TOPICS, Frame, answer
 from actions.policy import PROFILE, assess, candidates, load_policy, splitting_input
 
 POLICY = load_policy()
@@ -27,7 +27,7 @@ VERDICT, WHEN, CREATOR, PASTED = (
 
 def asked(question, claimed=None, denied=None):
     possible = candidates(POLICY, claimed or {}, denied or {})
-    return answer([question], possible, as_of=AFTER_ROLLOUT, policy=POLICY).ask
+    return answer(Frame.of([question], possible), as_of=AFTER_ROLLOUT, policy=POLICY).ask
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from actions.answers import TOPICS, answer
+from actions.answers import TOPICS, Frame, answer
 from actions.policy import PROFILE, candidates, load_policy
 
 POLICY = load_policy()
@@ -54,7 +54,7 @@ def replies(as_of: dt.date) -> Iterator[Tuple[str, str]]:
     ]
     for question, told in itertools.product(TOPICS, profiles):
         possible = candidates(POLICY, {name: [value] for name, value in told.items()}, {})
-        reply = answer([question], possible, as_of=as_of, policy=POLICY)
+        reply = answer(Frame.of([question], possible, own=bool(told)), as_of=as_of, policy=POLICY)
         details = reply.details.split("原文依据：")[0]
         yield f"{question} {told}", f"{reply.text}\n{details}"
 
@@ -86,15 +86,15 @@ def test_nothing_is_told_as_expected_once_every_date_has_passed():
 )
 def test_the_staged_rollout_on_each_clock(as_of, told):
     possible = candidates(POLICY, {"shop_type": ["individual"], "account_role": ["authorized"]}, {})
-    reply = answer(["ask_when_effective"], possible, as_of=as_of, policy=POLICY)
-    assert told in reply.text.replace("；", "，")
+    reply = answer(Frame.of(["ask_when_effective"], possible), as_of=as_of, policy=POLICY)
+    assert told in reply.text
     assert ("以产品页面为准" in reply.text) is (as_of < TODAY)
 
 
 def test_the_rule_status_today_is_in_effect_for_every_covered_account():
     for shop_type, role in itertools.product(POLICY.values("shop_type"), ("official", "authorized")):
         possible = candidates(POLICY, {"shop_type": [shop_type], "account_role": [role]}, {})
-        text = answer(["ask_rule_status"], possible, as_of=TODAY, policy=POLICY).text
+        text = answer(Frame.of(["ask_rule_status"], possible), as_of=TODAY, policy=POLICY).text
         if shop_type == "cross_border":
             assert "不受" in text, text
         else:

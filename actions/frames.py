@@ -1,0 +1,219 @@
+"""Question frames: what a message asks, of whom, read with the conversation so far.
+
+A frame holds the questions asked (topics, the main one first) and their subjects: each
+a set of profiles (per input, the values it may still have), the merchant's own or one
+of several the message names (「旗舰店的号和个体店的号」), or every value of an input (a
+class: 「所有类型的店」). A claim to check goes with each subject. `own` says the
+merchant asks about their own case: then the assistant asks for an input that splits the
+answer, where for anyone else it answers each case. The last answered frame is kept
+(`as_slot` / `from_slot`): an elliptical follow-up (「那短视频呢」, 「为什么」) or a
+correction is read against it. No Rasa.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from actions.answers import TOPICS, Frame, Reply, Subject, answer
+from actions.policy import PROFILE, Policy, candidates
+from actions.policy.claims import Claim, encode
+from actions.understanding import Statement, Understanding, Values, profile, understand
+
+VERDICT, WHO, BEYOND = "ask_why_cannot_add", "ask_who_is_affected", "ask_beyond_source"
+# What a claim states decides the question it is checked as.
+_CLAIM_TOPICS = (
+    ("synced", "ask_why_live_products_not_in_showcase"),
+    ("closes", "ask_keep_selling_as_creator"),
+    ("status", "ask_rule_status"),
+    ("when", "ask_when_effective"),
+    ("allowed", VERDICT),
+)
+
+
+def from_slot(value: Any, policy: Policy) -> Optional[Frame]:
+    """The frame `as_slot` wrote, or None for anything else (an old or foreign value)."""
+    if not isinstance(value, dict) or not isinstance(value.get("subjects"), list):
+        return None
+    asks = tuple(q for q in value.get("asks") or () if q in TOPICS)
+    subjects = tuple(
+        Subject({name: _known(policy, name, s.get(name)) for name in PROFILE})
+        for s in value["subjects"]
+        if isinstance(s, dict)
+    )
+    if not asks or not subjects:
+        return None
+    return Frame(
+        asks=asks,
+        subjects=subjects,
+        own=bool(value.get("own", True)),
+        product_source=value.get("product_source") if isinstance(value.get("product_source"), str) else None,
+    )
+
+
+def read_frame(
+    understood: Understanding,
+    claimed: Values,
+    denied: Values,
+    last: Optional[Frame],
+    policy: Policy,
+) -> Optional[Frame]:
+    """The frame of a message asking `understood.questions`, for a merchant whose
+    profile is now `claimed`/`denied` (this message merged with what was known); `last`
+    is the frame answered before. None when the message asks nothing."""
+    if not understood.questions:
+        return None
+    follows = last is not None and (understood.follows_up or understood.corrects or _facts_only(understood))
+    if follows and last is not None:
+        return _followed(understood, denied, last, policy)
+    if BEYOND in understood.questions:
+        # 「授权取消掉，那个号是不是就能…」: what lies beyond the source is no claim the
+        # engine can check; it is said to be beyond it.
+        understood = replace(understood, claims={})
+    bases = _bases(understood, claimed)
+    # Chinese leaves the subject out (「橱窗还能挂联盟的吗」): a question is the merchant's
+    # own unless it names a class or several subjects.
+    own = not understood.each and len(bases) == 1
+    subjects = _subjects(bases, understood, denied, policy)
+    return Frame(
+        asks=_asks(understood, subjects),
+        subjects=subjects,
+        own=own,
+        product_source=understood.product_source,
+        errors=tuple(e.id for e in understood.errors),
+    )
+
+
+def _facts_only(understood: Understanding) -> bool:
+    """A message that only tells facts (「个体店」, "it's an individual store")."""
+    return understood.intent in ("inform_profile", "nlu_fallback", "out_of_scope") and bool(
+        understood.claimed or understood.denied
+    )
+
+
+def _followed(understood: Understanding, denied: Values, last: Frame, policy: Policy) -> Frame:
+    """The last frame, with what this message names replacing its values, asking what
+    this message asks by its own words, or else what was asked before."""
+    said = {name: values for name, values in understood.claimed.items() if values}
+    subjects = tuple(Subject(_narrowed({**s.possible, **said}, denied, policy)) for s in last.subjects)
+    own_words = tuple(q for q in understood.questions if q in TOPICS and _asked_by_this(understood, q))
+    asks = own_words or last.asks
+    return replace(
+        last,
+        asks=tuple(dict.fromkeys(asks)),
+        subjects=_dedup(subjects),
+        product_source=understood.product_source or last.product_source,
+        errors=tuple(e.id for e in understood.errors),
+    )
+
+
+def _asked_by_this(understood: Understanding, question: str) -> bool:
+    """Whether this message asks `question` itself: a sure intent, or its words."""
+    return understood.sure and understood.intent == question and question != "inform_profile"
+
+
+def _bases(understood: Understanding, claimed: Values) -> List[Values]:
+    """The values of each subject: one per group the message names, else the profile."""
+    if len(understood.groups) > 1:
+        return [
+            {**{n: v for n, v in claimed.items() if not any(n in g for g in understood.groups)}, **g}
+            for g in understood.groups
+        ]
+    return [dict(claimed)]
+
+
+def _subjects(
+    bases: Sequence[Values], understood: Understanding, denied: Values, policy: Policy
+) -> Tuple[Subject, ...]:
+    """Subjects with their candidates and claims; a class input takes every value; a
+    value said to be the only one (「只有官方号」) adds the others, stated the opposite."""
+    found: List[Subject] = []
+    statements = understood.claims
+    for index, base in enumerate(bases, 1):
+        values = {name: () if name in understood.each else base.get(name, ()) for name in PROFILE}
+        said = statements.get(index if len(bases) > 1 else None) or statements.get(None)
+        subject = Subject(_narrowed(values, denied, policy), *(_stated(said)))
+        found.append(subject)
+        if said and said.only and said.claim.allowed is not None:
+            found += _others(subject, said, policy)
+    return _dedup(found)
+
+
+def _stated(said: Optional[Statement]) -> Tuple[Optional[Claim], Optional[str]]:
+    if said is None:
+        return None, None
+    return said.claim, said.reason
+
+
+def _others(subject: Subject, said: Statement, policy: Policy) -> List[Subject]:
+    """「只有X受影响」: every other value of X is said to be the opposite. For scenes,
+    the others are the other places (直播间 before and during is one place)."""
+    name = str(said.only)
+    mine = subject.possible[name]
+    if name == "scene":
+        places = {policy.scenes[s].place for s in mine}
+        others = tuple(s for s in policy.values("scene") if policy.scenes[s].place not in places)
+    else:
+        others = tuple(v for v in policy.values(name) if v not in mine)
+    opposite = replace(said.claim, allowed=not said.claim.allowed)
+    return [Subject({**subject.possible, name: (value,)}, opposite) for value in others]
+
+
+def _narrowed(values: Mapping[str, Sequence[str]], denied: Values, policy: Policy) -> Dict[str, Tuple[str, ...]]:
+    return candidates(policy, {n: tuple(values.get(n) or ()) for n in PROFILE}, denied)
+
+
+def _asks(understood: Understanding, subjects: Sequence[Subject]) -> Tuple[str, ...]:
+    """The questions asked; a claim is checked as the question of what it states."""
+    asked = list(understood.questions)
+    claims = [s.claim for s in subjects if s.claim is not None]
+    if claims:
+        stated = next((topic for part, topic in _CLAIM_TOPICS if any(encode(c).get(part) for c in claims)), None)
+        if stated and stated in TOPICS and (stated != VERDICT or asked[0] not in (WHO, "report_error_message")):
+            asked = [stated, *(q for q in asked if q != stated)]
+    return tuple(dict.fromkeys(asked))
+
+
+def _dedup(subjects: Sequence[Subject]) -> Tuple[Subject, ...]:
+    seen: Dict[Tuple[Any, ...], Subject] = {}
+    for s in subjects:
+        key = (tuple((n, tuple(v)) for n, v in sorted(s.possible.items())), s.claim)
+        seen.setdefault(key, s)
+    return tuple(seen.values())
+
+
+def _known(policy: Policy, name: str, values: Any) -> Tuple[str, ...]:
+    listed = values if isinstance(values, list) else []
+    return tuple(v for v in listed if isinstance(v, str) and v in policy.values(name))
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message, understood and answered: the reading, the merchant's profile after
+    it, its frame (None when it asks nothing) and the reply to it."""
+
+    understood: Understanding
+    claimed: Values
+    denied: Values
+    frame: Optional[Frame]
+    reply: Optional[Reply]
+
+
+def take_turn(
+    parse: Mapping[str, Any],
+    known: Mapping[str, Sequence[str]],
+    ruled_out: Mapping[str, Sequence[str]],
+    last: Optional[Frame],
+    pending: Optional[str],
+    policy: Policy,
+    as_of: Optional[dt.date] = None,
+) -> Turn:
+    """Reads a parsed message against what is known (the profile `known`, the values
+    `ruled_out`, the frame answered `last`, the question `pending`) and answers it: the
+    one reading the chat and the agent console share."""
+    understood = understand(parse, policy, pending, answered=last is not None)
+    claimed, denied = profile(understood, known, ruled_out, policy)
+    frame = read_frame(understood, claimed, denied, last, policy)
+    reply = answer(frame, as_of, policy) if frame else None
+    return Turn(understood, claimed, denied, frame, reply)

@@ -1,0 +1,164 @@
+"""What a merchant states and asks to have checked (「跨境店就完全不受影响是吧」).
+
+A message asks for a check when a sentence ends in a tag (是吧, 对吧, 对吗, 没错吧 …,
+"right?") or opens with 是不是/是否, and states something. The statement is read from
+its words' structure, not from known sentences: per subject (the `group` of its
+mentions, mentions.subjects), whether others' products (or the products named) may be
+added — a modal (能/可以/只能) or a negation before a verb and its object, or being
+(not) affected; a stage of the restriction (内测, 全面生效, 还没开始) or a date; that
+products carried in a live still reach the showcase (同步); that closing the shop frees
+the account; a reason; something the source has no word for (a number, a lifting); and
+「只有X」, which says the others are the opposite (`only`). No I/O, no Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from actions.policy.claims import Claim
+from actions.policy.mentions import Mention, asking_sentence
+from actions.policy.model import Status
+
+_TAG = re.compile(
+    r"(是吧|对吧|对吗|对么|对不对|是不是(这样)?|没错吧|没错吗|没错|是这样(吧|吗|的吧)|是的吧|是么|"
+    r"理解(得|的)?(对|没错)(吗|吧)?|没理解错吧|吧|咯|喽|啰|\bright\b|\bcorrect\b|\bisn'?t it\b)"
+    r"[\s。？?！!~～.,，]*$"
+)
+_OPENING = re.compile(r"^(请问)?(所以|那|那么)?(是不是|是否|是吗)")
+_SENTENCES = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+
+_VERB = r"(带|卖|加|添加|挂|上|放|销售|售卖|推|推广|上架|带货|卖货|出)"
+_NEGATED = r"(不能|不可以|不可|不让|不准|不许|不行|没法|无法|禁止|不支持|不再支持|不给|不再|别想)"
+_ONLY_OWN = re.compile(r"只(能|可以|许|让|准|允许|有)?" + _VERB + r"?(自己|自家|本店|自营|店铺自己|自己店|自己家|店内)")
+_CAN = re.compile(
+    r"(?<![不只])(能|可以|可|还能|还可以|照样|照常|仍然|仍可|依然|正常|随便|继续|一样能|也能|都能)" + _VERB
+)
+_CANNOT = re.compile(_NEGATED + r"[^，,。；;]{0,2}" + _VERB + r"?|" + _VERB + r"(不了|不上|不进)")
+_UNAFFECTED = re.compile(
+    r"不受(影响|限制|约束|管|这条|此|该|规则)|没(有)?(影响|限制|关系)|不影响|不限制|不限(?!量)|不管|无所谓|"
+    r"没事|不用管|豁免|例外|除外|不算|不包括|不在(范围|限制)"
+)
+_AFFECTED = re.compile(
+    r"(?<!不)受(影响|限制|约束|限|管)|被(限制|限|管控|约束|拦|卡)|(限制|约束|管控)(了|住|的)|也(受|要|得|一样|算|会被)|"
+    r"一样(受|被|限)|都(受|被)|也是这样|也包括|包括在内|算在内"
+)
+_STATUSES = (
+    (
+        Status.INTERNAL_TEST,
+        re.compile(r"(?<!不是|不在|结束)(内测|测试阶段|试点|试运行|灰度|小范围|部分账号|试水|抽查)"),
+    ),
+    (Status.NOT_YET, re.compile(r"还没(有)?(开始|生效|执行|实施|上线|限制|落地)|没生效|未生效|尚未")),
+    (
+        Status.IN_EFFECT,
+        re.compile(r"全面|全部(生效|覆盖|执行)|都生效|已经?生效|正式(生效|执行|实施|上线)|全量|一刀切|彻底|落地了"),
+    ),
+)
+_LIFTED = re.compile(r"取消|撤销|撤回|暂停|停了|放开了|放宽|恢复|废除|不限了|解除限制|松绑|叫停|停止执行|作废|下线了")
+_DATE = re.compile(r"(\d{4}年)?\d{1,2}月(初|上旬|中下旬|中旬|下旬|底|末|份)?")
+_EVENTS = (
+    (Status.INTERNAL_TEST, re.compile(r"内测|测试|试点|灰度")),
+    (Status.IN_EFFECT, re.compile(r"生效|执行|实施|覆盖")),
+)
+_SYNCED = re.compile(r"(不会?再?|没有?|不再|无法|不能)?(再)?(同步|带到|进到|出现在)")
+_CLOSES = re.compile(r"(关店|关了店|把店关|注销(店|小店)?|关掉店)[^，,。]{0,10}(解绑|不受|不限|就能|就可以|就行|没事)")
+_NUMBER = re.compile(r"\d+\s*(个|件|款|条|单|次)|(上限|最多|限)[^，,。]{0,4}\d+")
+_REASON = re.compile(
+    r"(是为了|为了|是因为|因为|目的是|原因是)(?P<reason>[^，,。？?！!]{2,30}?)(吧|吗|呢|对吧|是吧|咯)?[\s。？?！!]*$"
+)
+_ONLY = re.compile(r"(只有|只在|仅在|仅有|仅|只是|只对|只限|只针对|光是|就只有|只)$")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What a message states, per subject group (None: the whole message): the claim,
+    the reason it gives, and the input of a value said to be the only one (「只有X」)."""
+
+    group: Optional[int]
+    claim: Claim
+    reason: Optional[str] = None
+    only: Optional[str] = None
+
+
+def asks_to_check(text: str) -> bool:
+    """Whether a sentence of `text` ends in a tag or opens with 是不是/是否."""
+    sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()] or [text]
+    return any(_TAG.search(s) or _OPENING.search(s) for s in sentences)
+
+
+def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:
+    """The statements of a text whose question (the asking sentence of a long message,
+    mentions.asking_sentence) asks to have them checked; empty otherwise."""
+    start, end = asking_sentence(text)
+    if not asks_to_check(text[start:end]):
+        return []
+    spans = _spans(text, mentions)
+    read = {
+        group: _statement(text, start, end, [m for m in mentions if m.group == group], group)
+        for group, (start, end) in spans.items()
+    }
+    found: List[Statement] = []
+    for position, group in enumerate(spans):
+        # 「旗舰店和个体店的授权号都只能卖本店的吧」: what is stated once, after the
+        # subjects, is stated of each of them.
+        said = read[group] or next((read[g] for g in list(spans)[position + 1 :] if read[g]), None)
+        if said is not None:
+            found.append(replace(said, group=group))
+    return found
+
+
+def _spans(text: str, mentions: Sequence[Mention]) -> Dict[Optional[int], Tuple[int, int]]:
+    """Where each subject group is said: from its first mention to the next group's."""
+    starts: Dict[Optional[int], int] = {}
+    for m in mentions:
+        starts.setdefault(m.group, m.start)
+    if set(starts) <= {None}:
+        return {None: (0, len(text))}
+    ordered = sorted(starts.items(), key=lambda item: item[1])
+    bounds = [0, *(start for _, start in ordered[1:]), len(text)]
+    return {group: (bounds[i], bounds[i + 1]) for i, (group, _) in enumerate(ordered)}
+
+
+def _statement(text: str, start: int, end: int, mine: Sequence[Mention], group: Optional[int]) -> Optional[Statement]:
+    said = text[start:end]
+    reason = _REASON.search(said)
+    claim = Claim(
+        allowed=_allowed(said),
+        status=next((status for status, words in _STATUSES if words.search(said)), None),
+        when=_date(said),
+        event=next((status for status, words in _EVENTS if words.search(said)), None) if _date(said) else None,
+        synced=_synced(said),
+        closes=True if _CLOSES.search(said) else None,
+        beyond=bool(_LIFTED.search(said) or _NUMBER.search(said)),
+    )
+    only = next((m.dimension for m in mine if not m.denied and _ONLY.search(text[start : m.start])), None)
+    if claim.empty and not reason:
+        return None
+    return Statement(group, claim, reason.group("reason") if reason else None, only)
+
+
+def _allowed(said: str) -> Optional[bool]:
+    """Whether the products the clause is about (others' unless it names the shop's
+    own: 「本店的也不能卖了」) may be added, as it states."""
+    if _ONLY_OWN.search(said):
+        return False
+    if _UNAFFECTED.search(said):
+        return True
+    if _CANNOT.search(said) or _AFFECTED.search(said):
+        return False
+    if _CAN.search(said):
+        return True
+    return None
+
+
+def _date(said: str) -> Optional[str]:
+    match = _DATE.search(said)
+    return match.group(0) if match else None
+
+
+def _synced(said: str) -> Optional[bool]:
+    match = _SYNCED.search(said)
+    if not match or "同步" not in said and "橱窗" not in said:
+        return None
+    return not match.group(1)
