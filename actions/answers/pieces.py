@@ -146,7 +146,7 @@ def name(s: Situation) -> str:
 def _shops(shops: Tuple[str, ...], policy: Policy) -> str:
     """「各类店铺」 for every shop type, 「除跨境店外，各类店铺」 for all the rule binds."""
     every = policy.values("shop_type")
-    exempt = tuple(v for v in every if _exempt_shop(v, policy))
+    exempt = policy.exempt_shop_types
     if shops == every:
         return "各类店铺"
     if exempt and shops == tuple(v for v in every if v not in exempt) and len(shops) > 2:
@@ -156,10 +156,6 @@ def _shops(shops: Tuple[str, ...], policy: Policy) -> str:
         if len(shops) <= 2
         else "、".join(policy.label("shop_type", v) for v in shops)
     )
-
-
-def _exempt_shop(shop: str, policy: Policy) -> bool:
-    return all(entry.status for entry in policy.coverage if shop in entry.shop_types)
 
 
 def _exemption(s: Situation) -> str:
@@ -223,7 +219,8 @@ def status_now(s: Situation) -> str:
         dated = [stage for stage in stages if stage.start]
         last = max(dated, key=lambda stage: stage.start or d.as_of) if dated else None
         return f"已经全面生效，不再是内测（{last.told(d.as_of)}）" if last else "已经生效"
-    return status_words(s)
+    words = {Status.INTERNAL_TEST: "正在内测", Status.IN_EFFECT: "已经生效"}
+    return words.get(d.status or Status.IN_EFFECT, "")
 
 
 def exemptions(s: Situation) -> str:
@@ -239,12 +236,6 @@ def exemptions(s: Situation) -> str:
         else:
             names += [policy.label("shop_type", shop) for shop in shops]
     return "、".join(dict.fromkeys(names))
-
-
-def status_words(s: Situation) -> str:
-    """The restriction's stage in words: 「还没有开始」, 「正在内测」, 「已经生效」."""
-    words = {Status.NOT_YET: "还没有开始", Status.INTERNAL_TEST: "正在内测", Status.IN_EFFECT: "已经生效"}
-    return words.get(s.decision.status or Status.IN_EFFECT, "")
 
 
 def fixes(s: Situation) -> Lines:

@@ -249,11 +249,7 @@ def _qualified(text: str, mentions: List[Mention], policy: Policy) -> List[Menti
     """A shop type exempt whatever the role (跨境店) qualifies the others named beside
     it: 「跨境的专营店」, "cross-border 旗舰店" are cross-border shops; 「跨境店和专卖店」
     are two shops."""
-    exempt = {
-        shop
-        for shop in policy.values("shop_type")
-        if all(entry.status for entry in policy.coverage if shop in entry.shop_types)
-    }
+    exempt = policy.exempt_shop_types
     shops = [m for m in mentions if m.dimension == "shop_type" and not m.denied]
     qualifiers = [m for m in shops if m.value in exempt]
     qualified = [

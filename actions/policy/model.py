@@ -199,6 +199,15 @@ class Policy:
         """The Chinese name of a canonical value."""
         return self.vocabulary[dimension][value].label
 
+    @property
+    def exempt_shop_types(self) -> Tuple[str, ...]:
+        """Shop types the rule binds for no role (跨境店), in vocabulary order."""
+        return tuple(
+            shop
+            for shop in self.values("shop_type")
+            if all(entry.status for entry in self.coverage if shop in entry.shop_types)
+        )
+
     def values(self, dimension: str) -> Tuple[str, ...]:
         """The canonical ids of an input, in the file's order."""
         return tuple(self.vocabulary[dimension])
