@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, Hashable, Iterable, List, Optional, Sequence, Set, Tuple
 
 from actions.answers.frame import Frame, Subject
-from actions.answers.pieces import Line, Situation, exempted, merge, verdict
+from actions.answers.pieces import Line, Situation, exempted, merge, spared, verdict
 from actions.answers.topics import DEFAULT_QUESTION, FOLLOW_UPS, MAIN_TOPICS, TOPICS, Topic, View
 from actions.policy import Decision, Policy, assess, load_policy, splitting_input
 from actions.policy.claims import check, truth
@@ -76,7 +76,10 @@ def answer(frame: Frame, as_of: Optional[dt.date] = None, policy: Optional[Polic
     for position, question in enumerate(asked):
         topic = TOPICS[question]
         checked = position == 0 and frame.claims
-        cases, split = _cases(frame, topic, TOPICS[asked[0]], checked, today, policy)
+        # Only the main question, when the words ask nothing else, is answered for the
+        # accounts the rule binds with the exemptions named; a further one is left out.
+        sole = position == 0 and not any(TOPICS[q].asked_by_words for q in asked[1:])
+        cases, split = _cases(frame, topic, TOPICS[asked[0]], checked, sole, today, policy)
         if split:
             ask = ask or (split if position == 0 else None)
             continue
@@ -99,20 +102,26 @@ def answer(frame: Frame, as_of: Optional[dt.date] = None, policy: Optional[Polic
 
 
 def _cases(
-    frame: Frame, topic: Topic, main: Topic, checked: bool, as_of: dt.date, policy: Policy
+    frame: Frame, topic: Topic, main: Topic, checked: bool, sole: bool, as_of: dt.date, policy: Policy
 ) -> Tuple[List[Situation], Optional[str]]:
     """The situations that answer `topic` for the frame's subjects, each alike in what
-    the answer shows; or the input to ask for, when the merchant's own case splits."""
+    the answer shows; or the input to ask for, when the merchant's own case splits on
+    what they can do, or on an exemption and the question is not the `sole` one."""
     errors = tuple(policy.errors[e] for e in frame.errors if e in policy.errors)
     found: List[Tuple[Hashable, Situation]] = []
     for subject in frame.subjects:
         source = frame.product_source if topic.about_products or checked else None
         decisions = _presumed(topic.presumes, _presumed(main.presumes, assess(subject.possible, source, as_of, policy)))
         view = _seen(topic, subject, checked, policy)
-        split = splitting_input(decisions, view)
-        if split and frame.own and len(frame.subjects) == 1 and not checked:
-            return [], split
-        cases = topic.view is not None and not (frame.own and len(frame.subjects) == 1)
+        own = frame.own and len(frame.subjects) == 1
+        cases = topic.view is not None and not own
+        spared: Tuple[Decision, ...] = ()
+        if own and not checked and splitting_input(decisions, view):
+            decisions, spared = _common(decisions) if sole else (decisions, ())
+            split = splitting_input(decisions, view)
+            if split and splitting_input(decisions, _acts):
+                return [], split
+            cases = bool(split)
         for shown, group in _partition(decisions, view, cases).items():
             found.append(
                 (
@@ -125,10 +134,31 @@ def _cases(
                         frame.own,
                         subject.claim,
                         subject.reason,
+                        spared,
                     ),
                 )
             )
     return _merged(found), None
+
+
+def _common(decisions: Dict[Profile, Decision]) -> Tuple[Dict[Profile, Decision], Tuple[Decision, ...]]:
+    """The merchant's own case without the exemptions that name whom they cover (跨境店,
+    an account bound to no shop): those are named in the answer, not asked about; and
+    the decisions left out."""
+    bound = {p: d for p, d in decisions.items() if not _named_exemption(d)}
+    if not bound:
+        return decisions, ()
+    return bound, tuple(d for d in decisions.values() if _named_exemption(d))
+
+
+def _acts(decision: Decision) -> Hashable:
+    """What a merchant can do now: an input whose value changes only the details of an
+    answer (the dates of a rule in force for every case) is answered case by case."""
+    return decision.allowed, decision.status
+
+
+def _named_exemption(decision: Decision) -> bool:
+    return decision.allowed is True and decision.entry is not None and bool(decision.entry.who)
 
 
 def _seen(topic: Topic, subject: Subject, checked: bool, policy: Policy) -> Callable[[Decision], Hashable]:
@@ -184,9 +214,10 @@ def _composed(topic: Topic, cases: List[Situation], frame: Frame, checked: bool)
             lines[0] = topic.compose(cases[0])[0]
         restricted = [s for s in cases if s.decision.allowed is not True]
         lines += list(topic.after_cases(restricted[0])) if restricted else []
+        lines += spared(cases[0])
     else:
         s = cases[0]
-        lines = [*(exempted(s) if topic.personal else ()), *topic.compose(s)]
+        lines = [*(exempted(s) if topic.personal else ()), *topic.compose(s), *spared(s)]
     if not checked:
         return lines, False
     return _checked(lines, cases, frame)

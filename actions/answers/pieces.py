@@ -46,6 +46,7 @@ class Situation:
     own: bool = True
     claim: Optional[Claim] = None
     reason: Optional[str] = None
+    spared: Tuple[Decision, ...] = ()
 
     @property
     def decision(self) -> Decision:
@@ -236,6 +237,17 @@ def exemptions(s: Situation) -> str:
         else:
             names += [policy.label("shop_type", shop) for shop in shops]
     return "、".join(dict.fromkeys(names))
+
+
+def spared(s: Situation) -> Lines:
+    """The exemptions left out of an answer about the merchant's own case, by name
+    (「跨境店和没有绑定店铺的账号不受这条规则限制。」): the merchant may be one of them."""
+    left_out = {d.entry for d in s.spared}
+    entries = [entry for entry in s.policy.coverage if entry in left_out and entry.who]
+    if not entries:
+        return ()
+    names = "和".join(str(entry.who) for entry in entries)
+    return (Line(f"{names}不受这条规则限制。", merge(*(e.clauses for e in entries)), "exempt"),)
 
 
 def fixes(s: Situation) -> Lines:

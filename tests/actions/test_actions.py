@@ -4,15 +4,26 @@ Assertions are on facts (what the policy data says) and on events, not on whole
 sentences that a copy edit would change.
 """
 
+import datetime as dt
+import functools
+
 import pytest
 from rasa_sdk.events import ConversationPaused
 
+from actions import actions
 from actions.actions import ActionAnswerMerchant, ActionExplainDetails, ActionHandOff
 from actions.policy import load_policy
 from tests.actions.conftest import entity, run, slot_events, tracker
 
 POLICY = load_policy()
 FLAGSHIP_OFFICIAL = {"shop_type": ["flagship"], "account_role": ["official"]}
+
+
+@pytest.fixture
+def mid_rollout(monkeypatch):
+    """The actions' clock in late November 2023, when the shop type and the role still
+    changed whether an account was bound (today only an exemption does, and is named)."""
+    monkeypatch.setattr(actions, "take_turn", functools.partial(actions.take_turn, as_of=dt.date(2023, 11, 25)))
 
 
 def answer(**kwargs):
@@ -39,7 +50,7 @@ def test_an_input_that_does_not_change_the_answer_is_not_asked_for():
     assert len(messages) == 1 and "直播间、橱窗、短视频都只能添加本店商品" in messages[0]["text"]
 
 
-def test_the_one_input_that_splits_the_answer_is_asked_for_with_its_values():
+def test_the_one_input_that_splits_the_answer_is_asked_for_with_its_values(mid_rollout):
     events, messages = answer(slots={"shop_type": ["flagship"]}, intent="ask_why_cannot_add")
     assert [m["response"] for m in messages] == ["utter_ask_account_role"]
     assert messages[0]["buttons"] == [
@@ -97,7 +108,7 @@ def test_the_page_metadata_does_not_override_what_the_merchant_said():
     assert "个体店" in messages[0]["text"] and "shop_type" not in slot_events(events)
 
 
-def test_unknown_metadata_is_dropped_quietly():
+def test_unknown_metadata_is_dropped_quietly(mid_rollout):
     _, messages = answer(intent="ask_why_cannot_add", metadata={"shop_type": "小卖部"})
     assert messages[0]["response"] == "utter_ask_shop_type"
 

@@ -151,14 +151,15 @@ def test_tailored_answer(assistant, turns, metadata, facts):
         assert fact in answer, f"{fact!r} missing from:\n{answer}"
 
 
-def test_the_one_input_asked_for_offers_buttons_and_details_follow(assistant):
+def test_an_exemption_is_named_not_asked_and_a_value_button_narrows_the_answer(assistant):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
-    asked = assistant.say(sender, "橱窗现在还能放别人的商品吗")
-    assert [b["title"] for b in asked[0]["buttons"]][:3] == ["卖场", "官方旗舰店", "旗舰店"]
-    answered = assistant.say(sender, asked[0]["buttons"][2]["payload"])
-    assert [b["title"] for b in answered[0]["buttons"]] == ["官方账号", "授权号", "未绑定店铺的账号"]
+    first = text_of(assistant.say(sender, "橱窗现在还能放别人的商品吗"))
+    assert first.startswith("不能。您的官方账号或授权号在橱窗") and "跨境店和没有绑定店铺的账号不受" in first
+    narrowed = assistant.say(sender, '/inform_profile{"shop_type":"flagship"}')
+    assert text_of(narrowed).startswith("不能。您旗舰店的官方账号或授权号在橱窗")
     answered = assistant.say(sender, '/inform_profile{"account_role":"official"}')
     assert text_of(answered).startswith("不能。您旗舰店的官方账号在橱窗")
+    assert "不受这条规则" not in text_of(answered)
     details = assistant.say(
         sender, next(b["payload"] for b in answered[0]["buttons"] if b["payload"] == "/ask_details")
     )

@@ -31,8 +31,13 @@ def test_values_in_any_order_and_a_date():
 
 
 def test_names_the_one_input_the_answer_still_depends_on():
-    result = cli("授权号")  # 跨境店's authorized accounts are exempt: the shop type splits
+    result = cli("官方号", "--date", "2023-11-25")  # 旗舰店's bound, 个体店's in test
     assert result.stdout.strip() == "还需要：店铺类型"
+
+
+def test_names_an_exemption_instead_of_asking_for_it():
+    result = cli("授权号")  # 跨境店's authorized accounts are exempt: said, not asked
+    assert result.stdout.startswith("不能。您的授权号") and "跨境店不受这条规则限制" in result.stdout
 
 
 def test_answers_for_every_scene_when_the_scene_does_not_matter():

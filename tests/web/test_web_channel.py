@@ -3,6 +3,8 @@
 Every malformed request gets a 400 with a JSON error, never a 500.
 """
 
+import datetime as dt
+import functools
 import time
 from typing import Any, Dict, List
 
@@ -13,6 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from actions.actions import HUMAN_BUTTON, MAIN_TOPICS
 from actions.answers import TOPICS
 from actions.policy import load_policy
+from channels.web import agent as web_agent
 from channels.web import pages
 from tests.web.conftest import TOKEN, parse, run
 
@@ -313,7 +316,7 @@ def test_what_the_message_says_wins_over_the_chosen_profile(client, agent, token
     assert body["facts"]["shop_type"]["id"] == "cross_border"
 
 
-def test_unknown_values_are_ignored_and_missing_inputs_are_named(client, agent, token):
+def test_unknown_values_are_ignored_and_an_open_exemption_is_named(client, agent, token):
     text = "直播间加不了联盟商品"
     body = suggest(
         client,
@@ -322,6 +325,22 @@ def test_unknown_values_are_ignored_and_missing_inputs_are_named(client, agent, 
         parse(text, "ask_why_cannot_add", 0.9, [("scene", "直播间"), ("shop_type", "火星店")]),
         shop_type="不存在的店",
         account_role="授权号",
+    )
+    assert body["reply"]["text"].startswith("不能。您的授权号在直播间")
+    assert "跨境店不受这条规则限制" in body["reply"]["text"] and body["reply"]["missing"] == []
+
+
+def test_an_input_that_changes_what_one_can_do_is_named_as_missing(client, agent, token, monkeypatch):
+    # In late November 2023 a 旗舰店 official account was bound and a 个体店 one in test.
+    monkeypatch.setattr(web_agent, "take_turn", functools.partial(web_agent.take_turn, as_of=dt.date(2023, 11, 25)))
+    text = "直播间加不了联盟商品"
+    body = suggest(
+        client,
+        agent,
+        text,
+        parse(text, "ask_why_cannot_add", 0.9, [("scene", "直播间"), ("shop_type", "火星店")]),
+        shop_type="不存在的店",
+        account_role="官方账号",
     )
     assert [m["name"] for m in body["reply"]["missing"]] == ["shop_type"]
     assert body["reply"]["missing"][0]["label"] == "店铺类型"
