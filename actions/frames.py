@@ -21,13 +21,13 @@ from actions.policy import PROFILE, Policy, candidates
 from actions.policy.claims import Claim, encode
 from actions.understanding import Statement, Understanding, Values, profile, understand
 
-VERDICT, WHO, BEYOND = "ask_why_cannot_add", "ask_who_is_affected", "ask_beyond_source"
+VERDICT, BEYOND = "ask_why_cannot_add", "ask_beyond_source"
 # What a claim states decides the question it is checked as.
 _CLAIM_TOPICS = (
     ("synced", "ask_why_live_products_not_in_showcase"),
     ("closes", "ask_keep_selling_as_creator"),
-    ("status", "ask_rule_status"),
     ("when", "ask_when_effective"),
+    ("status", "ask_rule_status"),
     ("allowed", VERDICT),
 )
 
@@ -96,12 +96,14 @@ def _followed(understood: Understanding, denied: Values, last: Frame, policy: Po
     """The last frame, with what this message names replacing its values, asking what
     this message asks by its own words, or else what was asked before."""
     said = {name: values for name, values in understood.claimed.items() if values}
-    subjects = tuple(Subject(_narrowed({**s.possible, **said}, denied, policy)) for s in last.subjects)
+    # 「那是刚上线的功能吧」: what a follow-up states is stated of what was discussed.
+    stated = _stated(understood.claims.get(None))
+    subjects = tuple(Subject(_narrowed({**s.possible, **said}, denied, policy), *stated) for s in last.subjects)
     own_words = tuple(q for q in understood.questions if q in TOPICS and _asked_by_this(understood, q))
-    asks = own_words or last.asks
+    asks = _asks(replace(understood, questions=own_words or last.asks), subjects)
     return replace(
         last,
-        asks=tuple(dict.fromkeys(asks)),
+        asks=asks,
         subjects=_dedup(subjects),
         product_source=understood.product_source or last.product_source,
         errors=tuple(e.id for e in understood.errors),
@@ -170,7 +172,10 @@ def _asks(understood: Understanding, subjects: Sequence[Subject]) -> Tuple[str, 
     claims = [s.claim for s in subjects if s.claim is not None]
     if claims:
         stated = next((topic for part, topic in _CLAIM_TOPICS if any(encode(c).get(part) for c in claims)), None)
-        if stated and stated in TOPICS and (stated != VERDICT or asked[0] not in (WHO, "report_error_message")):
+        # A pasted error is answered as such (it happens to restricted accounts only);
+        # 「不能带了」 said in a claim is no error.
+        pasted = asked[0] == "report_error_message" and understood.errors
+        if stated and stated in TOPICS and (stated != VERDICT or not pasted):
             asked = [stated, *(q for q in asked if q != stated)]
     return tuple(dict.fromkeys(asked))
 

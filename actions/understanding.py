@@ -26,6 +26,12 @@ FALLBACK, OUT_OF_SCOPE, INFORM = "nlu_fallback", "out_of_scope", "inform_profile
 DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "blocked", "each", "claim"
 # Chit-chat: answered as such only when the message carries nothing about the rule.
 SMALL_TALK = ("greet", "thank", "goodbye", "affirm", "deny", "bot_challenge")
+# A support agent quoting the merchant: 「客户追问：咋整」.
+_QUOTED = re.compile(r"^(客户|顾客|商家|用户|买家)(追问|又问|问|说|反馈)?\s*[:：]\s*")
+# The rule named by what it says or as 「这个规定」: a question about it is about the rule.
+_RULE_NAMED = re.compile(
+    r"只(能|可以|许)?(挂|带|加|卖|添加|上)?(自己|自家|本店)|(这个|这条|该|此)(规定|规则|新规|限制|政策)"
+)
 # The merchant speaks of their own account or shop.
 _OWN = re.compile(r"我|咱|俺|本店|自己|自家|\bmy\b|\bour\b|\bwe\b|\bi\b|\bi'm\b")
 # A follow-up read against the last answer: short, and opening with 那/那么/那要是…,
@@ -93,6 +99,7 @@ class Understanding:
     each: Tuple[str, ...] = ()
     claims: Mapping[Optional[int], Statement] = field(default_factory=dict)
     own: bool = False
+    rule_named: bool = False
     follows_up: bool = False
     corrects: bool = False
     following: bool = False
@@ -109,13 +116,15 @@ class Understanding:
 
     def about_the_rule(self, asks: bool) -> bool:
         """Whether the message carries facts of the rule: a role, whose products, a
-        pasted error, being blocked; or a shop type with a scene; or one of them in a
-        message that asks something (`asks`) the classifier did not call out of scope.
+        pasted error, being blocked; or a shop type with a scene or the rule named
+        (「跨境店需要改成只挂本店商品吗」); or one of them in a message that asks
+        something (`asks`) the classifier did not call out of scope.
         「旗舰店的物流」 and 「把“欢迎来到直播间”翻译成日语」 are not about the rule."""
         named = {name for name, values in {**self.claimed, **self.denied}.items() if values}
-        strong = named - set(_WEAK) or self.product_source or self.errors or self.blocked
         weak = named & set(_WEAK)
-        return bool(strong or len(weak) > 1 or (weak and asks and self.intent != OUT_OF_SCOPE))
+        strong = named - set(_WEAK) or self.product_source or self.errors or self.blocked or weak and self.rule_named
+        weak = weak or self.rule_named
+        return bool(strong or len(named) > 1 or (weak and asks and self.intent != OUT_OF_SCOPE))
 
 
 def understand(
@@ -146,13 +155,14 @@ def understand(
         denied=denied,
         product_source=(sources.get("product_source") or (None,))[-1],
         errors=tuple(error for key, error in policy.errors.items() if key in found),
-        blocked=any(e.get("entity") == BLOCKED for e in entities),
+        blocked=any(e.get("entity") == BLOCKED and not _asked_whether(text, e) for e in entities),
         likely=tuple(q for q, _ in ranking if q in TOPICS and q != name)[:3],
         groups=_groups(entities, policy),
         each=tuple(dict.fromkeys(str(e.get("value")) for e in entities if e.get("entity") == EACH)),
         claims=_statements(entities),
         own=bool(_OWN.search(text)),
-        follows_up=len(text) <= FOLLOW_UP_LENGTH and bool(_FOLLOW_UP.search(text.strip())),
+        rule_named=bool(_RULE_NAMED.search(text)),
+        follows_up=len(text) <= FOLLOW_UP_LENGTH and bool(_FOLLOW_UP.search(_QUOTED.sub("", text.strip()))),
         corrects=bool(_CORRECTS.search(text)),
     )
     cues = [str(e.get("value")) for e in entities if e.get("entity") == QUESTION and e.get("value") in TOPICS]
@@ -188,7 +198,9 @@ def _groups(entities: List[Dict[str, Any]], policy: Policy) -> Tuple[Values, ...
         for values in [tuple(dict.fromkeys(v for g in per_group for v in g.get(name, ())))]
         if sum(bool(g.get(name)) for g in per_group) == 1
     }
-    return tuple({**shared, **{k: v for k, v in g.items() if k not in shared}} for g in per_group)
+    grouped = tuple({**shared, **{k: v for k, v in g.items() if k not in shared}} for g in per_group)
+    # 「一个绑了企业店 一个没绑任何店」: sharing would make the subjects one again.
+    return grouped if len({tuple(sorted(g.items())) for g in grouped}) > 1 else tuple(per_group)
 
 
 def _statements(entities: List[Dict[str, Any]]) -> Dict[Optional[int], Statement]:
@@ -202,6 +214,16 @@ def _statements(entities: List[Dict[str, Any]]) -> Dict[Optional[int], Statement
         group: Statement(decode(said), said.get("reason"), said.get("only") if said.get("only") in PROFILE else None)
         for group, said in parts.items()
     }
+
+
+# The end of a clause that asks whether (「都不能带联盟了吗」), not reports, what it says.
+_ASKED_WHETHER = re.compile(r"^[^，,。！!；;\n]{0,12}?(吗|(?<![怎什那多这])么|嘛|[？?])")
+
+
+def _asked_whether(text: str, entity: Mapping[str, Any]) -> bool:
+    """Whether a phrase (「不能带」) stands in a clause that asks if it is so."""
+    end = entity.get("end")
+    return isinstance(end, int) and bool(_ASKED_WHETHER.search(text[end:]))
 
 
 def _unsupported(understood: Understanding, cues: List[str]) -> bool:
@@ -222,10 +244,13 @@ def profile(
     policy: Policy,
 ) -> Tuple[Values, Values]:
     """(claimed, denied) values of the profile inputs after this message: what it says
-    replaces what was known; a denied value stays ruled out until claimed again; pasted
-    errors name the scenes they appear in."""
+    replaces what was known; a shop type said now replaces an account known to be bound
+    to no shop (which has none); a denied value stays ruled out until claimed again;
+    pasted errors name the scenes they appear in."""
     claimed: Values = {}
     denied: Values = {}
+    if understood.claimed.get("shop_type") and not understood.claimed.get("account_role"):
+        known = {**known, "account_role": [r for r in known.get("account_role") or () if r not in policy.unbound_roles]}
     for name in PROFILE:
         said = understood.claimed.get(name, ())
         no = set(understood.denied.get(name, ()))
@@ -279,6 +304,10 @@ def _asked(
         # 「别人能带我不能带 这是在搞灰度吗」, 「短视频和橱窗的商品分别在哪加」: the words
         # name the question; the verdict after.
         asked = _first(named[0], asked)
+    if main == BEYOND and BEYOND not in cues and understood.claims:
+        # 「官方号跟授权号应该是一个待遇吧 都只能挂本店的货 对吧」: a statement of the
+        # rule's to check, not something beyond it.
+        asked = _first(VERDICT, [q for q in asked if q != BEYOND])
     if main == BEYOND and BEYOND not in cues and VERDICT in cues and said_who:
         # 「我们做全球购的 授权号短视频带别人家的品受影响不」: the merchant's own case is
         # asked, not something beyond the source.
@@ -327,6 +356,9 @@ def _main(
     if understood.following and pending in TOPICS:
         # 「那怎么办」, "oh wait, it's an individual store": read against the last answer.
         return pending
+    if understood.claims and intent in (FALLBACK, INFORM):
+        # 「跨境店是不是也一样 只能带自己店的东西」: a statement to check asks the verdict.
+        return VERDICT
     answering = pending in TOPICS and intent in (FALLBACK, INFORM)
     alone = next((q for q in cues if TOPICS[q].asked_by_words), None)
     if intent == FALLBACK and alone and not understood.about_the_rule(True):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, Hashable, Iterable, List, Optional, Sequence, Set, Tuple
 
 from actions.answers.frame import Frame, Subject
-from actions.answers.pieces import Line, Situation, exempted, merge, spared, verdict
+from actions.answers.pieces import Line, Situation, alike, brief, exempted, merge, spared, verdict
 from actions.answers.topics import DEFAULT_QUESTION, FOLLOW_UPS, MAIN_TOPICS, TOPICS, Topic, View
 from actions.policy import Decision, Policy, assess, load_policy, splitting_input
 from actions.policy.claims import check, truth
@@ -116,7 +116,7 @@ def _cases(
         own = frame.own and len(frame.subjects) == 1
         cases = topic.view is not None and not own
         spared: Tuple[Decision, ...] = ()
-        if own and not checked and splitting_input(decisions, view):
+        if own and splitting_input(decisions, view):
             decisions, spared = _common(decisions) if sole else (decisions, ())
             split = splitting_input(decisions, view)
             if split and splitting_input(decisions, _acts):
@@ -154,7 +154,7 @@ def _common(decisions: Dict[Profile, Decision]) -> Tuple[Dict[Profile, Decision]
 def _acts(decision: Decision) -> Hashable:
     """What a merchant can do now: an input whose value changes only the details of an
     answer (the dates of a rule in force for every case) is answered case by case."""
-    return decision.allowed, decision.status
+    return decision.allowed, None if decision.allowed is True else decision.status
 
 
 def _named_exemption(decision: Decision) -> bool:
@@ -210,6 +210,8 @@ def _composed(topic: Topic, cases: List[Situation], frame: Frame, checked: bool)
         # One line per case, each its own (a line's kind would merge them, see _once);
         # a claim about a class is answered for the class first (「是的，除跨境店外…」).
         lines = [replace(topic.line(s), kind="") for s in cases]
+        if len(cases) == 1 and topic.line is brief:
+            lines = [replace(alike(cases[0]), kind="")]
         if checked and len(frame.subjects) == 1 and not cases[0].exempt:
             lines[0] = topic.compose(cases[0])[0]
         restricted = [s for s in cases if s.decision.allowed is not True]
@@ -225,9 +227,10 @@ def _composed(topic: Topic, cases: List[Situation], frame: Frame, checked: bool)
 
 def _checked(lines: List[Line], cases: List[Situation], frame: Frame) -> Tuple[List[Line], bool]:
     """A claim's answer: 是的/不对/不完全对 first, then the facts that show it."""
-    # An exemption the merchant did not name (one subject, other cases beside it) is
-    # named in the answer, not weighed against the claim.
-    unnamed = len(frame.subjects) == 1 and any(not s.exempt for s in cases)
+    # An exemption the merchant did not name (their own case, other cases beside it) is
+    # named in the answer, not weighed against the claim; a claim about a class (「不管
+    # 是啥店，一律…」) is weighed over all of it.
+    unnamed = frame.own and len(frame.subjects) == 1 and any(not s.exempt for s in cases)
     results = []
     for s in cases:
         if s.claim is None or unnamed and s.exempt:
@@ -307,8 +310,13 @@ def _presumed(presumes: Callable[[Decision], bool], decisions: Dict[Profile, Dec
 
 
 def _once(lines: Iterable[Line]) -> List[Line]:
-    """Each line once: the first of those that say the same thing (same kind or text)."""
+    """Each line once: the first of those that say the same thing (same kind, or the
+    same words after their 能/不能: 「能。跨境店不受…」 and 「跨境店不受…」)."""
     kept: Dict[str, Line] = {}
+    said = set()
     for line in lines:
-        kept.setdefault(line.kind or line.text, line)
+        words = _bare(line).text
+        if words not in said:
+            kept.setdefault(line.kind or line.text, line)
+        said.add(words)
     return list(kept.values())

@@ -109,11 +109,23 @@ def brief(s: Situation) -> Line:
     不能，在直播间只能添加本店商品。」"""
     d = s.decision
     if d.entry and d.entry.brief and d.allowed is True:
-        return Line(f"{name(s)}：能，{d.entry.brief}。", d.clauses, "conclusion")
+        return Line(f"能。{name(s)}{d.entry.brief}。", d.clauses, "conclusion")
     if d.status is Status.NOT_AFFECTED:
         return Line(f"{name(s)}：能，本店商品不受这条规则限制。", d.clauses, "conclusion")
     word = {Status.NOT_YET: "目前还能", Status.INTERNAL_TEST: "可能已经不能"}.get(d.status or Status.IN_EFFECT, "不能")
     return Line(f"{name(s)}：{word}，在{places(s)}只能添加本店商品。", _rule_clauses(s), "conclusion")
+
+
+def alike(s: Situation) -> Line:
+    """The verdict of several subjects the answer is the same for, said once: 「都不能。
+    旗舰店和个体店的授权号在橱窗只能添加本店商品。」, 「都能。跨境店不受这条规则限制。」"""
+    d = s.decision
+    if d.allowed is True and s.exempt:
+        said = brief(s)
+        return Line(f"都{said.text}", said.clauses, said.kind)
+    if d.allowed is True or d.status is not Status.IN_EFFECT:
+        return brief(s)
+    return Line(f"都不能。{name(s)}在{places(s)}只能添加本店商品。", _rule_clauses(s), "conclusion")
 
 
 def subject(s: Situation) -> str:
@@ -127,12 +139,13 @@ def subject(s: Situation) -> str:
     return f"您{shop_label}的{roles}" if shop_label else f"您的{roles}"
 
 
-def name(s: Situation) -> str:
+def name(s: Situation, spelled: bool = False) -> str:
     """The accounts the decisions are about, as few words as name them: an exemption's
-    own name (「跨境店」), 「除跨境店外，各类店铺的授权号」, 「旗舰店和个体店的官方账号」."""
-    entry = s.decision.entry
-    if entry and entry.who and all(d.entry == entry for d in s.decisions):
-        return entry.who
+    own name (「跨境店」), 「除跨境店外，各类店铺的授权号」, 「旗舰店和个体店的官方账号」;
+    `spelled`: every shop type by its name (「卖场、官方旗舰店…和个体店的…」)."""
+    entries = {d.entry for d in s.decisions}
+    if all(entry and entry.who for entry in entries):
+        return "和".join(str(entry.who) for entry in s.policy.coverage if entry in entries)
     shops: Dict[str, Set[str]] = {}
     for d in s.decisions:
         shops.setdefault(str(d.facts["account_role"]), set()).add(str(d.facts["shop_type"]))
@@ -141,13 +154,17 @@ def name(s: Situation) -> str:
         if role in shops:
             key = tuple(v for v in s.policy.values("shop_type") if v in shops[role])
             by_shops.setdefault(key, []).append(s.policy.label("account_role", role))
-    return "；".join(f"{_shops(key, s.policy)}的{'和'.join(roles)}" for key, roles in by_shops.items())
+    return "；".join(f"{_shops(key, s.policy, spelled)}的{'和'.join(roles)}" for key, roles in by_shops.items())
 
 
-def _shops(shops: Tuple[str, ...], policy: Policy) -> str:
-    """「各类店铺」 for every shop type, 「除跨境店外，各类店铺」 for all the rule binds."""
+def _shops(shops: Tuple[str, ...], policy: Policy, spelled: bool = False) -> str:
+    """「各类店铺」 for every shop type, 「除跨境店外，各类店铺」 for all the rule binds;
+    each by name when `spelled`."""
     every = policy.values("shop_type")
     exempt = policy.exempt_shop_types
+    if spelled and len(shops) > 2:
+        labels = [policy.label("shop_type", v) for v in shops]
+        return f"{'、'.join(labels[:-1])}和{labels[-1]}"
     if shops == every:
         return "各类店铺"
     if exempt and shops == tuple(v for v in every if v not in exempt) and len(shops) > 2:
@@ -167,12 +184,19 @@ def _exemption(s: Situation) -> str:
 
 
 def places(s: Situation) -> str:
-    """Where the answer holds: the scene named, or every place it holds in."""
+    """Where the answer holds: the scene named; the scenes of one place, each named
+    (「直播间（开播前、开播中）都」, 「橱窗、精选联盟选品广场都」); or every place."""
     scenes = s.scenes
     if len(scenes) == 1:
         return s.policy.label("scene", scenes[0].id)
     names = list(dict.fromkeys(scene.place for scene in scenes))
-    return "、".join(names) + ("都" if len(names) > 1 else "")
+    if len(names) > 1:
+        return "、".join(names) + "都"
+    labels = [s.policy.label("scene", scene.id) for scene in scenes]
+    inner = [label[len(names[0]) :].strip("（）") for label in labels]
+    if all(label.startswith(f"{names[0]}（") for label in labels):
+        return f"{names[0]}（{'、'.join(inner)}）都"
+    return "、".join(labels) + "都"
 
 
 def reason(s: Situation) -> Optional[Line]:

@@ -27,6 +27,7 @@ from actions.answers.pieces import (
     merge,
     name,
     paths,
+    places,
     status_now,
     subject,
     tailored,
@@ -127,8 +128,11 @@ def _status(s: Situation) -> Lines:
     if s.decision.timeline is None:
         return (conclusion(s),)
     clauses = merge(*(stage.clauses for d in s.decisions if d.timeline for stage in d.timeline.stages))
-    whom = f"对{subject(s)}" if s.told else ""
-    lines = [Line(f"这条限制{whom}{status_now(s)}。", clauses, "status")]
+    if not s.own:
+        text = f"{name(s)}：{status_now(s)}。"
+    else:
+        text = f"这条限制{f'对{subject(s)}' if s.told else ''}{status_now(s)}。"
+    lines = [Line(text, clauses, "status")]
     exempt = exemptions(s) if s.known("shop_type") is None else ""
     if exempt:
         lines.append(Line(f"{exempt}不受这条规则限制。", s.policy.quoted.who_is_affected.clauses, "exempt"))
@@ -141,9 +145,27 @@ def _future(s: Situation) -> Lines:
     return (*_status(s), Line(f"{note.text}。", note.clauses, "future"))
 
 
+def who_view(decision: Decision, policy: Policy) -> Hashable:
+    """Whether the rule binds the account (now or once its rollout reaches it)."""
+    return decision.exemption is None and decision.status is not Status.NOT_AFFECTED
+
+
 def _who(s: Situation) -> Lines:
-    note = s.policy.quoted.who_is_affected
-    return (Line(note.text + "。", note.clauses), *tailored(s))
+    """Whom the rule binds, every shop type by its name, and where; for the merchant's
+    own accounts, that they are bound (「官方号也算吗」: 是的); or the exemption."""
+    if s.exempt:
+        return (conclusion(s),)
+    if s.own and s.told:
+        whose = subject(s) if s.known("shop_type") else name(s, spelled=True)
+        return (Line(f"是的，{whose}受这条规则限制，在{places(s)}只能添加本店商品。", _who_line(s).clauses, "who"),)
+    return (_who_line(s),)
+
+
+def _who_line(s: Situation) -> Line:
+    if s.exempt:
+        return brief(s)
+    clauses = merge(s.policy.quoted.who_is_affected.clauses, *(d.entry.clauses for d in s.decisions if d.entry))
+    return Line(f"受这条规则限制的是{name(s, spelled=True)}：在{places(s)}只能添加本店商品。", clauses, "who")
 
 
 def _quota(s: Situation) -> Lines:
@@ -230,7 +252,9 @@ TOPICS: Dict[str, Topic] = {
         about_products=True,
         follow_up="怎么办",
     ),
-    "ask_when_effective": Topic("规则什么时候生效", _when, dates_view, line=_when_line, follow_up="什么时候开始的"),
+    "ask_when_effective": Topic(
+        "规则什么时候生效", _when, dates_view, line=_when_line, presumes=_restricted, follow_up="什么时候开始的"
+    ),
     "ask_rule_status": Topic(
         "规则现在执行到哪一步",
         _status,
@@ -256,8 +280,12 @@ TOPICS: Dict[str, Topic] = {
         presumes=_bound,
         offer_human=lambda s: not s.decision.exemption and not _closing(s.decision, s.policy),
     ),
-    "ask_who_is_affected": Topic("哪些商家和账号受影响", _who, personal=True, follow_up="哪些账号受影响"),
-    "ask_limit_quota": Topic("能添加多少联盟商品", _quota, asked_by_words=True, personal=True),
+    "ask_who_is_affected": Topic(
+        "哪些商家和账号受影响", _who, who_view, line=_who_line, personal=True, follow_up="哪些账号受影响"
+    ),
+    "ask_limit_quota": Topic(
+        "能添加多少联盟商品", _quota, asked_by_words=True, personal=True, offer_human=lambda s: True
+    ),
     "ask_where_to_operate": Topic("在后台哪里操作", _where, about_products=True, follow_up="在哪里操作"),
     "ask_error_location": Topic("报错提示出现在哪里", _error_location, asked_by_words=True),
     "ask_why_others_still_sell": Topic("为什么别人还能带别家的货", _others, asked_by_words=True, personal=True),

@@ -11,6 +11,7 @@ cannot be told from the source (None). No I/O, no Rasa.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, fields
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
@@ -20,7 +21,9 @@ from actions.policy.model import Stage, Status
 
 # Statuses in which the restriction binds the account.
 _BINDING = (Status.INTERNAL_TEST, Status.IN_EFFECT)
-_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(初|上旬|中下旬|中旬|下旬|底|末|份)?")
+_DATE = re.compile(r"(?:(\d{4})年|(今年|去年|前年|明年))?(\d{1,2})月(初|上旬|中下旬|中旬|下旬|底|末|份)?")
+# A year said relative to today (「今年12月」).
+_YEARS_AGO = {"今年": 0, "去年": 1, "前年": 2, "明年": -1}
 # Periods of a month that one date word covers: 「12月」 covers every period of December.
 _PERIODS = {
     "初": {"初"},
@@ -45,6 +48,7 @@ class Claim:
     synced: Optional[bool] = None
     closes: Optional[bool] = None
     beyond: bool = False
+    by: bool = False
 
     @property
     def empty(self) -> bool:
@@ -56,7 +60,7 @@ def encode(claim: Claim) -> Dict[str, str]:
     found = {}
     for part in fields(Claim):
         value = getattr(claim, part.name)
-        if value is None or value is False and part.name == "beyond":
+        if value is None or value is False and part.name in ("beyond", "by"):
             continue
         found[part.name] = value.value if isinstance(value, Status) else str(value).lower()
     return found
@@ -84,7 +88,7 @@ def check(claim: Claim, decision: Decision) -> Optional[bool]:
     results = [
         _allowed(claim.allowed, decision),
         _status(claim.status, decision),
-        _dated(claim.when, claim.event, decision),
+        _dated(claim.when, claim.event, decision, claim.by),
         _synced(claim.synced, decision),
         _closes(claim.closes, decision),
         None if claim.beyond else True,
@@ -122,16 +126,38 @@ def _status(status: Optional[Status], decision: Decision) -> Optional[bool]:
     return status is decision.status
 
 
-def _dated(when: Optional[str], event: Optional[Status], decision: Decision) -> Optional[bool]:
+def _dated(when: Optional[str], event: Optional[Status], decision: Decision, by: bool = False) -> Optional[bool]:
     """A date claimed for the restriction: it holds when a stage of the decision's
-    timeline (of the status claimed, if any) happened at that date."""
+    timeline (of the status claimed, if any) happened at that date, or, for a claim
+    that it had happened `by` then (「12月底覆盖完」), at or before it."""
     if when is None:
         return None
     timeline = decision.timeline
     if timeline is None:
         return False if decision.status in (Status.EXEMPT, Status.NOT_AFFECTED) else None
     stages = [stage for stage in timeline.stages if event is None or stage.status is event]
-    return any(_same_date(when, stage) for stage in stages)
+    if by:
+        if any(stage.start is None for stage in stages):
+            return True  # in effect from the notice on, before any date it names
+        last = _last_day(when, stages, decision.as_of)
+        return last is not None and any(stage.started(last) for stage in stages)
+    return any(_same_date(when, stage, decision.as_of) for stage in stages)
+
+
+def _last_day(claimed: str, stages: Iterable[Stage], as_of: dt.date) -> Optional[dt.date]:
+    """The last day a date the merchant says covers; without a year, the year of the
+    timeline's dates (the notice's)."""
+    said = _DATE.search(claimed)
+    years = [stage.start.year for stage in stages if stage.start]
+    if not said or not (said.group(1) or said.group(2) or years):
+        return None
+    year = int(said.group(1) or as_of.year - _YEARS_AGO.get(said.group(2) or "", as_of.year - years[0]))
+    month = int(said.group(3))
+    if not 1 <= month <= 12:
+        return None
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    end = {"初": 10, "上旬": 10, "中旬": 20}.get(said.group(4) or "")
+    return dt.date(year, month, end) if end else first_of_next - dt.timedelta(days=1)
 
 
 def _synced(synced: Optional[bool], decision: Decision) -> Optional[bool]:
@@ -151,17 +177,20 @@ def _closes(closes: Optional[bool], decision: Decision) -> Optional[bool]:
     return closes if offered else None
 
 
-def _same_date(claimed: str, stage: Stage) -> bool:
+def _same_date(claimed: str, stage: Stage, as_of: dt.date) -> bool:
+    """Whether a date the merchant says (a year relative to `as_of` included) is the
+    stage's: the same year when said, the same month, an overlapping part of it."""
     if stage.when is None:
         return False
     said, known = _DATE.search(claimed), _DATE.search(stage.when)
     if not said or not known:
         return False
-    if said.group(1) and said.group(1) != known.group(1):
+    year = said.group(1) or (str(as_of.year - _YEARS_AGO[said.group(2)]) if said.group(2) else None)
+    if year and year != known.group(1):
         return False
-    if int(said.group(2)) != int(known.group(2)):
+    if int(said.group(3)) != int(known.group(3)):
         return False
-    return bool(_covered(said.group(3)) & _covered(known.group(3)))
+    return bool(_covered(said.group(4)) & _covered(known.group(4)))
 
 
 def _covered(period: Optional[str]) -> set[str]:

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Collection, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from actions.policy.model import Policy, Status
+from actions.policy.model import Policy
 
 _CLAUSE_END = re.compile(r"[，。,.;；!！?？\n]")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
@@ -54,6 +54,11 @@ _RESTATED = re.compile(r"(只|仅)(能|可以|让|允许|许|有)?(添加|加|�
 _SINGLE = ("shop_type", "account_role")
 # Words that join two subjects (「旗舰店的号和个体店的号」, 「官方号跟授权号」).
 _JOINS = re.compile(r"和|跟|与|及|还有|以及|或者|或是|还是|、|，|,|/|另一个|另外|\band\b|\bor\b|\bvs\b")
+# Between two subjects a space joins too (「冲着旗舰店来的吧 专营店专卖店…」); between a
+# qualifier and its shop it does not ("cross-border 旗舰店").
+_SUBJECT_JOINS = re.compile(_JOINS.pattern + r"|\s|[？?！!。；;]")
+# 「一个绑了企业店 一个没绑任何店」, 「一家旗舰店一家跨境店」: each named in turn.
+_IN_TURN = re.compile(r"(一个|一家|另一个|另一家|另外一个|另外一家|第二个|第二家)[^，,。]{0,8}$")
 # A class: every value of an input (「所有类型的店」, 「不管什么号」, 「哪些场景」).
 _EVERY = (
     r"(所有|全部|任何|一切|各种|各类|各个|各家|每种|每类|每个|每家|每一种|凡是|哪些|哪几种|哪几类|"
@@ -61,8 +66,8 @@ _EVERY = (
     r"(的|类型的|种类的|种|类)?"
 )
 _HEADS = {
-    "shop_type": r"(店铺类型|店铺|店|商家|小店|类型)",
-    "account_role": r"(账号|帐号|号|账户|身份)",
+    "shop_type": r"(店铺类型|店铺|店|商家|小店|类型|人)",
+    "account_role": r"(账号|帐号|号|账户|身份|人|主播|达人)",
     "scene": r"(场景|地方|渠道|入口|位置|页面)",
 }
 _CLASSES = {name: re.compile(_EVERY + r"(?P<named>[^，。？?！!,]{0,4}?)" + head) for name, head in _HEADS.items()}
@@ -88,10 +93,14 @@ def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[M
     bare = _without(text, mentions)
     mentions = [replace(m, denied=_is_denied(bare, m)) for m in mentions if not _is_wished(text, m)]
     mentions = sorted([*mentions, *_ruled_out(text, mentions, policy)], key=lambda m: m.start)
-    for parts in (_SENTENCE, _CLAUSE):
+    questions = [m for m in _SENTENCE.finditer(text) if _QUESTION_END.search(m.group())]
+    # 「旗舰店官方号…能带联盟吗？跨境店的呢」: several questions, each of its own subject.
+    for parts in (_SENTENCE, _CLAUSE) if len(questions) < 2 else ():
         mentions = _asked_about(mentions, asking_sentence(text, parts))
     mentions = _reclaimed(_corrected(text, mentions))
-    return subjects(text, _products(text, _self_described(_qualified(text, mentions, policy), policy), policy))
+    unbound = policy.unbound_roles
+    described = _self_described(_qualified(text, mentions, policy), unbound)
+    return subjects(text, _products(text, described, policy), unbound)
 
 
 def _without(text: str, mentions: Sequence[Mention]) -> str:
@@ -156,19 +165,26 @@ def _ruled_out(text: str, found: Sequence[Mention], policy: Policy) -> List[Ment
     return ruled
 
 
-def subjects(text: str, mentions: List[Mention]) -> List[Mention]:
+def subjects(text: str, mentions: List[Mention], unbound: Collection[str] = ()) -> List[Mention]:
     """Mentions with the `group` of the subject they belong to, when the text names
     several subjects: a shop type or role other than the current subject's, joined to it
-    by 和/跟/、/，…, starts the next one (「旗舰店的号和个体店的号」). Places and products
-    name what is asked of a subject, not who it is: 「橱窗和短视频」 is one subject's."""
+    by 和/跟/、/，…, starts the next one (「旗舰店的号和个体店的号」), as does one named in
+    turn (「一个…一个…」) or a shop, which an account bound to no shop (a role in
+    `unbound`) cannot have (「我的号没绑店 我老婆的号是她个体店的官方号」). Places and products name what is
+    asked of a subject, not who it is: 「橱窗和短视频」 is one subject's."""
     groups: List[Dict[str, Mention]] = [{}]
     placed: List[Tuple[Mention, int]] = []
     previous_end = 0
     for m in mentions:
         current = groups[-1]
-        joined = bool(_JOINS.search(text[previous_end : m.start]))
+        between = text[previous_end : m.start]
+        joined = bool(_SUBJECT_JOINS.search(between))
         other = m.dimension in current and current[m.dimension].value != m.value
-        if not m.denied and m.dimension in _SINGLE and other and joined:
+        in_turn = bool(current) and bool(_IN_TURN.search(between))
+        # An account bound to no shop has no shop type: the two are two subjects.
+        shop, role = m.dimension == "shop_type", _role(current)
+        apart = shop and role in unbound or m.value in unbound and "shop_type" in current
+        if not m.denied and m.dimension in _SINGLE and (other and joined or in_turn or apart and joined):
             groups.append({})
         if not m.denied:
             groups[-1][m.dimension] = m
@@ -179,14 +195,19 @@ def subjects(text: str, mentions: List[Mention]) -> List[Mention]:
     return [replace(m, group=index) for m, index in placed]
 
 
+def _role(group: Dict[str, Mention]) -> Optional[str]:
+    return group["account_role"].value if "account_role" in group else None
+
+
 def classes(text: str, mentions: Sequence[Mention]) -> Tuple[str, ...]:
-    """The inputs the question of a text asks about for every value (「所有类型的店」,
-    「哪些号」); a story around it (「从来没开过任何小店」) names no class. 「所有官方号」
+    """The inputs the questions of a text ask about for every value (「所有类型的店」,
+    「哪些号」, 「管哪些人」); a story around them (「从来没开过任何小店」) names no class. 「所有官方号」
     names one role: the class is every shop's, so of shop types."""
     found: List[str] = []
-    start, end = asking_sentence(text)
+    questions = [m.span() for m in _SENTENCE.finditer(text) if _QUESTION_END.search(m.group())]
+    asking = list(dict.fromkeys([*questions, asking_sentence(text)]))
     for dimension, pattern in _CLASSES.items():
-        for match in pattern.finditer(text, start, end):
+        for match in (found_ for start, end in asking for found_ in pattern.finditer(text, start, end)):
             named = [m for m in mentions if match.start("named") <= m.start < match.end() and not m.denied]
             if dimension == "account_role" and any(m.dimension == "account_role" for m in named):
                 found.append("shop_type")
@@ -195,6 +216,8 @@ def classes(text: str, mentions: Sequence[Mention]) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# A sentence put as a question (「哪些场景受影响？」), not a story that has a 几 in it.
+_QUESTION_END = re.compile(r"([吗呢么？?]|没有?)[\s。？?！!~～]*$")
 # 「没绑任何店」, "not bound to any shop": no shop at all, not every shop.
 _NO_ANY = re.compile(r"(没|没有|未|无|从没|\bnot\b|n't\b|\bno\b)[^，,。？?!！]{0,8}$")
 
@@ -253,9 +276,16 @@ def _qualified(text: str, mentions: List[Mention], policy: Policy) -> List[Menti
     shops = [m for m in mentions if m.dimension == "shop_type" and not m.denied]
     qualifiers = [m for m in shops if m.value in exempt]
     qualified = [
-        m for m in shops if m.value not in exempt and any(not _JOINS.search(_between(text, q, m)) for q in qualifiers)
+        m
+        for m in shops
+        if m.value not in exempt
+        and any(q.start < m.start and _QUALIFIES.match(_between(text, q, m)) for q in qualifiers)
     ]
     return [m for m in mentions if m not in qualified]
+
+
+# What stands between a qualifier and the shop it qualifies: 「跨境的专营店」, "cross-border 旗舰店".
+_QUALIFIES = re.compile(r"\s*(的|类|类型的|那种)?\s*$")
 
 
 def _between(text: str, one: Mention, other: Mention) -> str:
@@ -275,9 +305,9 @@ def _asked_about(mentions: List[Mention], sentence: Tuple[int, int]) -> List[Men
     return kept
 
 
-def _self_described(mentions: List[Mention], policy: Policy) -> List[Mention]:
-    """A role that no shop binds (not affected whatever the shop) wins over other roles."""
-    unbound = {role for entry in policy.coverage if entry.status is Status.NOT_AFFECTED for role in entry.roles}
+def _self_described(mentions: List[Mention], unbound: Collection[str]) -> List[Mention]:
+    """A role that no shop binds wins over the other roles (「我没开过店…官方号只能卖本店
+    商品，那我呢」: the official account is the rule's, not the merchant's)."""
     roles = [m for m in mentions if m.dimension == "account_role" and not m.denied]
     if any(m.value in unbound for m in roles):
         return [m for m in mentions if m not in roles or m.value in unbound]

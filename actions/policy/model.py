@@ -208,6 +208,15 @@ class Policy:
             if all(entry.status for entry in self.coverage if shop in entry.shop_types)
         )
 
+    @property
+    def unbound_roles(self) -> Tuple[str, ...]:
+        """Roles no shop binds (an account bound to no shop), in vocabulary order."""
+        return tuple(
+            role
+            for role in self.values("account_role")
+            if any(entry.status is Status.NOT_AFFECTED and role in entry.roles for entry in self.coverage)
+        )
+
     def values(self, dimension: str) -> Tuple[str, ...]:
         """The canonical ids of an input, in the file's order."""
         return tuple(self.vocabulary[dimension])

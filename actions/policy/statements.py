@@ -21,13 +21,21 @@ from actions.policy.claims import Claim
 from actions.policy.mentions import Mention, asking_sentence
 from actions.policy.model import Status
 
-_TAG = re.compile(
-    r"(是吧|对吧|对吗|对么|对不对|是不是(这样)?|没错吧|没错吗|没错|是这样(吧|吗|的吧)|是的吧|是么|"
-    r"理解(得|的)?(对|没错)(吗|吧)?|没理解错吧|吧|咯|喽|啰|\bright\b|\bcorrect\b|\bisn'?t it\b)"
-    r"[\s。？?！!~～.,，]*$"
+# A tag that asks to have a statement checked: at the end of any clause (「…对吧 不光是
+# 直播」), or, for a bare particle (吧, 咯), at the end of the sentence only.
+_CHECK_TAGS = (
+    r"是吧|对吧|对吗|对么|对不对|对不|是不是(这样|这个意思)?|没错吧|没错吗|没错|是这样(吧|吗|的吧)?|"
+    r"是这个意思(吧|吗)?|是的吧|是么|理解(得|的)?(对|没错)(吗|吧)?|没理解错吧|\bright\b|\bcorrect\b|"
+    r"\bisn'?t it\b|\bam i right\b"
 )
+_TAG = re.compile(r"(" + _CHECK_TAGS + r"|吧|咯|喽|啰)[\s。？?！!~～.,，]*$")
+_CLAUSE_TAG = re.compile(r"(" + _CHECK_TAGS + r")[\s。？?！!~～.,，]*$")
+# 「是不是…」: a sentence that puts a statement as a yes-or-no question; 「是说今年12月
+# 吗」: a clause that asks what something said means.
 _OPENING = re.compile(r"^(请问)?(所以|那|那么)?(是不是|是否|是吗)")
+_MEANING = re.compile(r"^(请问)?(是说|是指|指的是|意思是)")
 _SENTENCES = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_CLAUSES = re.compile(r"[^，,。！？!?；;\n\s]+[，,。！？!?；;\n\s]*")
 
 _VERB = r"(带|卖|加|添加|挂|上|放|销售|售卖|推|推广|上架|带货|卖货|出)"
 _NEGATED = r"(不能|不可以|不可|不让|不准|不许|不行|没法|无法|禁止|不支持|不再支持|不给|不再|别想)"
@@ -37,17 +45,26 @@ _CAN = re.compile(
 )
 _CANNOT = re.compile(_NEGATED + r"[^，,。；;]{0,2}" + _VERB + r"?|" + _VERB + r"(不了|不上|不进)")
 _UNAFFECTED = re.compile(
-    r"不受(影响|限制|约束|管|这条|此|该|规则)|没(有)?(影响|限制|关系)|不影响|不限制|不限(?!量)|不管|无所谓|"
+    r"不受[^，,。；;]{0,8}?(影响|限制|约束|管)|不受(这条|此|该|规则)|(没|没有|不会|不)被(限制|限|管|约束|影响|拦)|没(有)?(影响|限制|关系)|不影响|不限制|不限(?!量)|不管|无所谓|"
     r"没事|不用管|豁免|例外|除外|不算|不包括|不在(范围|限制)"
 )
 _AFFECTED = re.compile(
-    r"(?<!不)受(影响|限制|约束|限|管)|被(限制|限|管控|约束|拦|卡)|(限制|约束|管控)(了|住|的)|也(受|要|得|一样|算|会被)|"
+    r"(?<!不)受(影响|限制|约束|限|管)|(?<![没不])被(限制|限|管|约束|拦|卡)|(限制|约束|管控)(了|住|的)|也(受|要|得|一样|算|会被)|"
     r"一样(受|被|限)|都(受|被)|也是这样|也包括|包括在内|算在内"
 )
+# The rule named by what it says (「这个只能挂本店商品的规定」): a name, not a statement.
+_RULE_NAME = re.compile(
+    r"(这个|这条|该|此)?只(能|可以|许)?"
+    + _VERB
+    + r"?(自己|自家|本店|自营)[^，,。；;的]{0,6}的(规定|规则|规矩|限制|新规|政策|要求)"
+)
+_AROUND = re.compile(r"绕(过|开)|钻(个)?空子|曲线(救国)?|变通|\bwork ?around\b|\bget around\b")
 _STATUSES = (
     (
         Status.INTERNAL_TEST,
-        re.compile(r"(?<!不是|不在|结束)(内测|测试阶段|试点|试运行|灰度|小范围|部分账号|试水|抽查)"),
+        re.compile(
+            r"(?<!不是|不在|结束)(内测|测试阶段|试点|试运行|灰度|小范围|部分账号|试水|抽查|刚上线|刚推出|新上线)"
+        ),
     ),
     (Status.NOT_YET, re.compile(r"还没(有)?(开始|生效|执行|实施|上线|限制|落地)|没生效|未生效|尚未")),
     (
@@ -56,18 +73,25 @@ _STATUSES = (
     ),
 )
 _LIFTED = re.compile(r"取消|撤销|撤回|暂停|停了|放开了|放宽|恢复|废除|不限了|解除限制|松绑|叫停|停止执行|作废|下线了")
-_DATE = re.compile(r"(\d{4}年)?\d{1,2}月(初|上旬|中下旬|中旬|下旬|底|末|份)?")
+_DATE = re.compile(r"(\d{4}年|今年|去年|前年|明年)?\d{1,2}月(初|上旬|中下旬|中旬|下旬|底|末|份)?")
+# 「23年底」, 「2023年底」: the end of that year's December.
+_YEAR_END = re.compile(r"(?<!\d)(20)?(\d{2})年(底|末)")
 _EVENTS = (
     (Status.INTERNAL_TEST, re.compile(r"内测|测试|试点|灰度")),
-    (Status.IN_EFFECT, re.compile(r"生效|执行|实施|覆盖")),
+    (Status.IN_EFFECT, re.compile(r"生效|执行|实施|覆盖|开始")),
 )
+# A stage said to be complete by a date (「12月底覆盖完」), not to have happened then.
+_BY = re.compile(r"覆盖(完|了)|完成|之前|以前|前(就|已)|为止")
 _SYNCED = re.compile(r"(不会?再?|没有?|不再|无法|不能)?(再)?(同步|带到|进到|出现在)")
-_CLOSES = re.compile(r"(关店|关了店|把店关|注销(店|小店)?|关掉店)[^，,。]{0,10}(解绑|不受|不限|就能|就可以|就行|没事)")
+# Closing the shop, said to free the account or not (「就算关店也没用吧」).
+_CLOSING = r"(关店|关了店|把[^，,。]{0,6}店?关(掉|了)?|注销(店|小店)?|关掉[^，,。]{0,4}店)"
+_CLOSES = re.compile(_CLOSING + r"[^，,。]{0,12}(解绑|不受|不限|就能|就可以|就行|没事|又能)")
+_CLOSES_NOT = re.compile(_CLOSING + r"[^，,。]{0,8}(没用|无用|白搭|不管用|还是会?被?(限制|限|管)|也不行|还是不行)")
 _NUMBER = re.compile(r"\d+\s*(个|件|款|条|单|次)|(上限|最多|限)[^，,。]{0,4}\d+")
 _REASON = re.compile(
     r"(是为了|为了|是因为|因为|目的是|原因是)(?P<reason>[^，,。？?！!]{2,30}?)(吧|吗|呢|对吧|是吧|咯)?[\s。？?！!]*$"
 )
-_ONLY = re.compile(r"(只有|只在|仅在|仅有|仅|只是|只对|只限|只针对|光是|就只有|只)$")
+_ONLY = re.compile(r"(?<![不非])(只有|只在|仅在|仅有|仅|只是|只对|只限|只针对|光是|就只有|只)$")
 
 
 @dataclass(frozen=True)
@@ -81,10 +105,14 @@ class Statement:
     only: Optional[str] = None
 
 
-def asks_to_check(text: str) -> bool:
-    """Whether a sentence of `text` ends in a tag or opens with 是不是/是否."""
+def asks_to_check(text: str, bare: bool = True) -> bool:
+    """Whether a sentence of `text` opens with 是不是/是否/是说 or ends in a tag, or a
+    clause of it ends in a tag (「…对吧 不光是直播」); a bare particle (吧) counts when
+    `bare`."""
     sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()] or [text]
-    return any(_TAG.search(s) or _OPENING.search(s) for s in sentences)
+    clauses = [c.strip() for c in _CLAUSES.findall(text)]
+    tagged = any(_OPENING.search(s) or bare and _TAG.search(s) for s in sentences)
+    return tagged or any(_CLAUSE_TAG.search(c) or _MEANING.search(c) for c in clauses)
 
 
 def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:
@@ -93,17 +121,27 @@ def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:
     start, end = asking_sentence(text)
     if not asks_to_check(text[start:end]):
         return []
-    spans = _spans(text, mentions)
+    # 「短视频还能带联盟货吧？」: whether one may, hoped aloud, is a can-question.
+    hoped = not asks_to_check(text[start:end], bare=False)
+    # What is stated is said in the sentences that ask to have it checked: 「跨境店也不让
+    # 带别家货了？是不是你们搞错了」 asks whether the assistant is wrong, not the rule.
+    checked = [m.span() for m in _SENTENCES.finditer(text) if asks_to_check(m.group())]
+    first, last = (checked[0][0], checked[-1][1]) if checked else (start, end)
+    spans = {
+        group: (max(begin, first), min(stop, last))
+        for group, (begin, stop) in _spans(text, mentions).items()
+        if max(begin, first) < min(stop, last) or group is None
+    }
     read = {
-        group: _statement(text, start, end, [m for m in mentions if m.group == group], group)
-        for group, (start, end) in spans.items()
+        group: _statement(text, begin, stop, [m for m in mentions if m.group == group], group)
+        for group, (begin, stop) in spans.items()
     }
     found: List[Statement] = []
     for position, group in enumerate(spans):
         # 「旗舰店和个体店的授权号都只能卖本店的吧」: what is stated once, after the
         # subjects, is stated of each of them.
         said = read[group] or next((read[g] for g in list(spans)[position + 1 :] if read[g]), None)
-        if said is not None:
+        if said is not None and not (hoped and said.claim == Claim(allowed=said.claim.allowed)):
             found.append(replace(said, group=group))
     return found
 
@@ -121,17 +159,26 @@ def _spans(text: str, mentions: Sequence[Mention]) -> Dict[Optional[int], Tuple[
 
 
 def _statement(text: str, start: int, end: int, mine: Sequence[Mention], group: Optional[int]) -> Optional[Statement]:
-    said = text[start:end]
+    said = _RULE_NAME.sub("这条规则", text[start:end])
     reason = _REASON.search(said)
-    claim = Claim(
-        allowed=_allowed(said),
-        status=next((status for status, words in _STATUSES if words.search(said)), None),
-        when=_date(said),
-        event=next((status for status, words in _EVENTS if words.search(said)), None) if _date(said) else None,
-        synced=_synced(said),
-        closes=True if _CLOSES.search(said) else None,
-        beyond=bool(_LIFTED.search(said) or _NUMBER.search(said)),
-    )
+    lifted, date = bool(_LIFTED.search(said)), _date(said)
+    if lifted and date:
+        # 「到12月底限制就取消了」: lifted by a date, so products may be added again.
+        claim = Claim(allowed=True, beyond=bool(_NUMBER.search(said)))
+    else:
+        synced, closes = _synced(said), _closes(said)
+        claim = Claim(
+            # 「不会再同步到橱窗了」 is said of the showcase's list, 「关店后就又能带了」 of
+            # closing the shop: neither of adding products now.
+            allowed=_allowed(said) if synced is None and closes is None else None,
+            status=next((status for status, words in _STATUSES if words.search(said)), None),
+            when=date,
+            event=next((status for status, words in _EVENTS if words.search(said)), None) if date else None,
+            by=bool(date and _BY.search(said)),
+            synced=synced,
+            closes=closes,
+            beyond=lifted or bool(_NUMBER.search(said)),
+        )
     only = next((m.dimension for m in mine if not m.denied and _ONLY.search(text[start : m.start])), None)
     if claim.empty and not reason:
         return None
@@ -140,7 +187,10 @@ def _statement(text: str, start: int, end: int, mine: Sequence[Mention], group: 
 
 def _allowed(said: str) -> Optional[bool]:
     """Whether the products the clause is about (others' unless it names the shop's
-    own: 「本店的也不能卖了」) may be added, as it states."""
+    own: 「本店的也不能卖了」) may be added, as it states; a way around the rule (「绕过
+    去」) says they may."""
+    if _AROUND.search(said):
+        return True
     if _ONLY_OWN.search(said):
         return False
     if _UNAFFECTED.search(said):
@@ -152,9 +202,20 @@ def _allowed(said: str) -> Optional[bool]:
     return None
 
 
+def _closes(said: str) -> Optional[bool]:
+    if _CLOSES_NOT.search(said):
+        return False
+    return True if _CLOSES.search(said) else None
+
+
 def _date(said: str) -> Optional[str]:
-    match = _DATE.search(said)
-    return match.group(0) if match else None
+    """The date stated: one said with its year (「是说今年12月吗」) over one quoted; the
+    end of a year (「23年底」) is its December's end."""
+    found = sorted(_DATE.finditer(said), key=lambda match: match.group(1) is None)
+    if found:
+        return found[0].group(0)
+    year_end = _YEAR_END.search(said)
+    return f"20{year_end.group(2)}年12月底" if year_end else None
 
 
 def _synced(said: str) -> Optional[bool]:

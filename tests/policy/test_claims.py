@@ -50,6 +50,14 @@ ASSERTIONS = {
         Claim(when="2024年3月", event=Status.IN_EFFECT),
         lambda s, r: False,
     ),
+    "every account covered by 12月底": (
+        Claim(when="12月底", event=Status.IN_EFFECT, by=True),
+        lambda s, r: restricted(s, r),
+    ),
+    "in effect by 11月初": (
+        Claim(when="11月初", event=Status.IN_EFFECT, by=True),
+        lambda s, r: restricted(s, r) and not staged(s, r),
+    ),
     "live products still reach the showcase": (
         Claim(synced=True),
         lambda s, r: False if restricted(s, r) else None,
@@ -91,8 +99,21 @@ def test_the_reply_to_a_claim_starts_with_its_truth(name):
 
 
 def test_a_claim_about_every_shop_type_is_answered_for_the_class_with_its_exception():
-    """「是不是所有类型的店，授权号都只能带本店的货了」: 是的, and 跨境店 is named."""
+    """「不管是啥店，授权号一律只能带本店的货吧」: true of the class but for 跨境店, so
+    不完全对, and 跨境店 is named; of the merchant's own case (an exemption they did not
+    name) the same claim is 是的, with the exemption named beside it."""
     possible = candidates(POLICY, {"account_role": ["authorized"]}, {})
     frame = Frame(("ask_why_cannot_add",), (Subject(possible, Claim(allowed=False)),), own=False)
     text = answer(frame, as_of=TODAY, policy=POLICY).text
-    assert text.startswith("是的") and "跨境店" in text, text
+    assert text.startswith("不完全对，除跨境店外") and "能。跨境店不受这条规则限制" in text, text
+    own = answer(Frame(frame.asks, frame.subjects, own=True), as_of=TODAY, policy=POLICY).text
+    assert own.startswith("是的") and "跨境店" in own, own
+
+
+def test_a_date_said_relative_to_today_is_checked_against_the_year():
+    """「12月中旬全部生效，是说今年12月吗」 asked in December 2026: no, December 2023."""
+    decision = evaluate("individual", "official", "showcase", "alliance", as_of=TODAY, policy=POLICY)
+    assert check(Claim(when="今年12月中旬", event=Status.IN_EFFECT), decision) is False
+    assert check(Claim(when="2023年12月中旬", event=Status.IN_EFFECT), decision) is True
+    late_2023 = evaluate("individual", "official", "showcase", "alliance", as_of=dt.date(2023, 12, 30), policy=POLICY)
+    assert check(Claim(when="今年12月中旬", event=Status.IN_EFFECT), late_2023) is True

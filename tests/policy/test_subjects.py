@@ -4,11 +4,13 @@ and what the merchant asks to have checked. Expected readings are typed by hand.
 import pytest
 
 from actions.policy import Status, load_policy, normalise_text
+from actions.policy.claims import Claim
 from actions.policy.mentions import Mention, classes, read_mentions
 from actions.policy.statements import asks_to_check, read_statements
 from actions.policy.words import names_in
 
 POLICY = load_policy()
+IN_EFFECT = Status.IN_EFFECT
 
 
 def read(text):
@@ -35,6 +37,16 @@ def groups(text):
         ("我们旗舰店的号和另一个个体店的号 直播都能挂联盟的吗", [{"flagship"}, {"individual"}]),
         ("跨境店和专卖店的授权号能带联盟吗", [{"cross_border"}, {"exclusive", "authorized"}]),
         ("官方号跟授权号都不能加了吗", [{"official"}, {"authorized"}]),
+        # named in turn; a shop after an account bound to no shop is another's
+        ("我有两个号 一个绑了我们企业店 一个没绑任何店 这俩号还能带联盟吗", [{"enterprise"}, {"unbound"}]),
+        ("一家旗舰店一家跨境店 两家的官方号 橱窗还能加联盟商品吗", [{"flagship"}, {"cross_border", "official"}]),
+        ("我的达人号没绑店 我老婆的号是她个体店的官方号 我俩都想带联盟的货", [{"unbound"}, {"individual"}]),
+        # a question each: 「跨境店的呢」 does not take the place of the first subject
+        ("旗舰店官方号 直播间和橱窗能带联盟吗？跨境店的呢", [{"flagship", "official"}, {"cross_border"}]),
+        # a qualifier before its shop makes one shop: 「跨境的专营店」
+        ("We're a cross-border 旗舰店, can our official account still add 联盟商品?", [{"cross_border", "official"}]),
+        # the rule restated (官方号只能卖本店商品) is not a second account of the merchant's
+        ("我不是商家，也从没开过店，就是个带货博主，看到说官方号只能卖本店商品，那我呢", [{"unbound"}]),
     ],
 )
 def test_several_subjects_are_told_apart_by_who_they_are(text, expected):
@@ -49,6 +61,8 @@ def test_several_subjects_are_told_apart_by_who_they_are(text, expected):
         ("所有官方号都不能挂联盟了吗", ("shop_type",)),  # every shop's official account
         ("我从来没有开过任何抖音小店。请问我的号能挂联盟吗", ()),  # a story, not the question
         ("旗舰店官方号能挂联盟吗", ()),
+        ("哪些场景受影响？直播以外的也管吗", ("scene",)),  # every question of the message
+        ("你们这规定到底管哪些人啊？？群里有人说只管旗舰店", ("shop_type", "account_role")),
     ],
 )
 def test_a_class_is_read_from_the_question_only(text, expected):
@@ -70,7 +84,11 @@ def test_an_account_of_the_shop_is_not_an_unbound_one(text):
     [
         ("所以跨境店就完全不受影响是吧", True, None),
         ("授权号以后只能卖本店的东西了对吧", False, None),
-        ("个体店官方号橱窗还能挂联盟的吧", True, None),
+        ("个体店官方号橱窗还能挂联盟的对吧", True, None),
+        ("他们厨窗里也加不了联盟的品了对吧 不光是直播", False, None),
+        ("问下 跨境店的号不受这个只能挂本店商品的规定影响 是吧", True, None),
+        ("是不是有些官方号根本没被限制", True, None),
+        ("到12月底限制就取消了 是吧", True, None),
         ("是不是还在内测啊", None, Status.INTERNAL_TEST),
         ("现在已经全面生效了对吗", None, Status.IN_EFFECT),
     ],
@@ -82,8 +100,12 @@ def test_a_claim_to_check_is_read_from_its_words(text, allowed, status):
     assert (statement.claim.allowed, statement.claim.status) == (allowed, status)
 
 
-@pytest.mark.parametrize("text", ["旗舰店官方号能挂联盟吗", "为什么加不了别家的货", "授权号什么时候开始限制的"])
+@pytest.mark.parametrize(
+    "text",
+    ["旗舰店官方号能挂联盟吗", "为什么加不了别家的货", "授权号什么时候开始限制的", "个体店官方号橱窗还能挂联盟的吧"],
+)
 def test_a_plain_question_states_nothing(text):
+    """A can-question hoped aloud (「…还能挂联盟的吧」) asks 能 or 不能, not 是的."""
     normal, mentions = read(text)
     assert read_statements(normal, mentions) == []
 
@@ -94,3 +116,37 @@ def test_a_plain_question_states_nothing(text):
 def test_no_shop_at_all_is_not_every_shop(text):
     normal, mentions = read(text)
     assert classes(normal, mentions) == ()
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        # a date: the end of a year is its December's end; a date said with its year
+        # wins over one quoted; a stage complete by a date (覆盖完) is not one begun then
+        ("我们个体店 官方号这个只能挂自己货的规矩 是23年底开始的吧", Claim(when="2023年12月底", event=IN_EFFECT)),
+        (
+            "规则里说12月中旬全部生效 是说今年12月吗",
+            Claim(status=IN_EFFECT, when="今年12月", event=IN_EFFECT),
+        ),
+        ("之前不是说12月底覆盖所有账号嘛 现在应该早就覆盖完了吧", Claim(when="12月底", event=IN_EFFECT, by=True)),
+        # closing the shop frees the account, or not: said of closing, not of adding now
+        ("那我把这个个体店关掉 号就会自动跟店解绑 以后又能正常带别家的货了 是这个意思吧", Claim(closes=True)),
+        ("现在号被绑着没法带别人家的货 就算关店也没用吧 号还是会被限制 对吧", Claim(closes=False)),
+        # the showcase's list, not adding products; lifted by a date: allowed again
+        ("这是新规则不再同步过去了 对不", Claim(synced=False)),
+        ("到12月底限制就取消了 是吧", Claim(allowed=True)),
+        # a way around the rule says it can be done; 「刚上线」 is an early stage
+        ("那我从选品广场那边加进橱窗 不就绕过去了嘛 是不是这样", Claim(allowed=True)),
+        ("那是刚上线的功能吧", Claim(status=Status.INTERNAL_TEST)),
+    ],
+)
+def test_what_a_statement_says_is_read_whole(text, claim):
+    """Expected claims typed by hand; only the sentences that ask for a check state."""
+    normal, mentions = read(text)
+    (statement,) = read_statements(normal, mentions)
+    assert statement.claim == claim
+
+
+def test_only_the_sentences_that_ask_for_a_check_state_what_is_checked():
+    normal, mentions = read("跨境店也不让带别家货了???是不是你们搞错了,我们明明是跨境的")
+    assert read_statements(normal, mentions) == []
