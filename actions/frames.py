@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from actions.answers import TOPICS, Frame, Reply, Subject, answer
 from actions.policy import PROFILE, Policy, candidates
-from actions.policy.claims import Claim, encode
+from actions.policy.claims import Claim, decode, encode
 from actions.understanding import Statement, Understanding, Values, profile, understand
 
 VERDICT, BEYOND = "ask_why_cannot_add", "ask_beyond_source"
@@ -38,7 +38,7 @@ def from_slot(value: Any, policy: Policy) -> Optional[Frame]:
         return None
     asks = tuple(q for q in value.get("asks") or () if q in TOPICS)
     subjects = tuple(
-        Subject({name: _known(policy, name, s.get(name)) for name in PROFILE})
+        Subject({name: _known(policy, name, s.get(name)) for name in PROFILE}, _claim(s.get("claim")))
         for s in value["subjects"]
         if isinstance(s, dict)
     )
@@ -58,10 +58,11 @@ def read_frame(
     denied: Values,
     last: Optional[Frame],
     policy: Policy,
+    known: Optional[Mapping[str, Sequence[str]]] = None,
 ) -> Optional[Frame]:
     """The frame of a message asking `understood.questions`, for a merchant whose
-    profile is now `claimed`/`denied` (this message merged with what was known); `last`
-    is the frame answered before. None when the message asks nothing."""
+    profile is now `claimed`/`denied` (this message merged with what was `known`);
+    `last` is the frame answered before. None when the message asks nothing."""
     if not understood.questions:
         return None
     follows = last is not None and (understood.follows_up or understood.corrects or _facts_only(understood))
@@ -71,7 +72,7 @@ def read_frame(
         # 「授权取消掉，那个号是不是就能…」: what lies beyond the source is no claim the
         # engine can check; it is said to be beyond it.
         understood = replace(understood, claims={})
-    bases = _bases(understood, claimed)
+    bases = _bases(understood, claimed, known or {})
     # Chinese leaves the subject out (「橱窗还能挂联盟的吗」): a question is the merchant's
     # own unless it names a class or several subjects.
     own = not understood.each and len(bases) == 1
@@ -82,6 +83,7 @@ def read_frame(
         own=own,
         product_source=understood.product_source,
         errors=tuple(e.id for e in understood.errors),
+        compares=understood.compares,
     )
 
 
@@ -96,18 +98,41 @@ def _followed(understood: Understanding, denied: Values, last: Frame, policy: Po
     """The last frame, with what this message names replacing its values, asking what
     this message asks by its own words, or else what was asked before."""
     said = {name: values for name, values in understood.claimed.items() if values}
-    # 「那是刚上线的功能吧」: what a follow-up states is stated of what was discussed.
-    stated = _stated(understood.claims.get(None))
-    subjects = tuple(Subject(_narrowed({**s.possible, **said}, denied, policy), *stated) for s in last.subjects)
+    # 「那是刚上线的功能吧」: what a follow-up states is stated of what was discussed;
+    # 「那旗舰店的授权号 跟跨境店的官方号呢」: the subjects it names replace those before.
+    # 「哦搞错了 是跨境店的授权号」: a correction checks again what was stated before.
+    statement = understood.claims.get(None)
+    bases = [{**last.subjects[0].possible, **g} for g in understood.groups] or [
+        _replaced(s.possible, said, policy) for s in last.subjects
+    ]
+    # The same subjects keep what was stated of them, unless this message states anew.
+    again = statement is None and len(bases) == len(last.subjects)
+    kept = [(s.claim, s.reason) for s in last.subjects]
+    subjects = tuple(
+        Subject(_narrowed(base, denied, policy), *(kept[i] if again else _stated(statement)))
+        for i, base in enumerate(bases)
+    )
     own_words = tuple(q for q in understood.questions if q in TOPICS and _asked_by_this(understood, q))
-    asks = _asks(replace(understood, questions=own_words or last.asks), subjects)
+    # A correction re-answers what was asked; its own words only name facts.
+    asks = _asks(replace(understood, questions=last.asks if understood.corrects else own_words or last.asks), subjects)
     return replace(
         last,
+        own=last.own and len(subjects) == 1,
         asks=asks,
         subjects=_dedup(subjects),
         product_source=understood.product_source or last.product_source,
         errors=tuple(e.id for e in understood.errors),
+        compares=understood.compares,
     )
+
+
+def _replaced(possible: Mapping[str, Sequence[str]], said: Values, policy: Policy) -> Dict[str, Sequence[str]]:
+    """A subject's values with those said now: a shop type said replaces an account
+    bound to no shop (which has none)."""
+    merged: Dict[str, Sequence[str]] = {**possible, **said}
+    if said.get("shop_type") and not said.get("account_role"):
+        merged["account_role"] = [r for r in possible.get("account_role", ()) if r not in policy.unbound_roles]
+    return merged
 
 
 def _asked_by_this(understood: Understanding, question: str) -> bool:
@@ -115,13 +140,13 @@ def _asked_by_this(understood: Understanding, question: str) -> bool:
     return understood.sure and understood.intent == question and question != "inform_profile"
 
 
-def _bases(understood: Understanding, claimed: Values) -> List[Values]:
-    """The values of each subject: one per group the message names, else the profile."""
+def _bases(understood: Understanding, claimed: Values, known: Mapping[str, Sequence[str]]) -> List[Values]:
+    """The values of each subject: one per group the message names (what a group leaves
+    unsaid is as known before: 「那我们的授权号呢？另外还有个跨境店」), else the profile."""
     if len(understood.groups) > 1:
-        return [
-            {**{n: v for n, v in claimed.items() if not any(n in g for g in understood.groups)}, **g}
-            for g in understood.groups
-        ]
+        before = {n: tuple(v) for n, v in known.items() if v}
+        unsaid = {n: v for n, v in claimed.items() if not any(n in g for g in understood.groups)}
+        return [{**before, **unsaid, **g} for g in understood.groups]
     return [dict(claimed)]
 
 
@@ -188,6 +213,14 @@ def _dedup(subjects: Sequence[Subject]) -> Tuple[Subject, ...]:
     return tuple(seen.values())
 
 
+def _claim(parts: Any) -> Optional[Claim]:
+    """The claim a slot's subject carries, or None (none, or not one `encode` wrote)."""
+    if not isinstance(parts, dict) or not parts:
+        return None
+    claim = decode({str(k): str(v) for k, v in parts.items()})
+    return None if claim.empty else claim
+
+
 def _known(policy: Policy, name: str, values: Any) -> Tuple[str, ...]:
     listed = values if isinstance(values, list) else []
     return tuple(v for v in listed if isinstance(v, str) and v in policy.values(name))
@@ -219,6 +252,6 @@ def take_turn(
     one reading the chat and the agent console share."""
     understood = understand(parse, policy, pending, answered=last is not None)
     claimed, denied = profile(understood, known, ruled_out, policy)
-    frame = read_frame(understood, claimed, denied, last, policy)
+    frame = read_frame(understood, claimed, denied, last, policy, known)
     reply = answer(frame, as_of, policy) if frame else None
     return Turn(understood, claimed, denied, frame, reply)

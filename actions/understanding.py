@@ -26,6 +26,10 @@ FALLBACK, OUT_OF_SCOPE, INFORM = "nlu_fallback", "out_of_scope", "inform_profile
 DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "blocked", "each", "claim"
 # Chit-chat: answered as such only when the message carries nothing about the rule.
 SMALL_TALK = ("greet", "thank", "goodbye", "affirm", "deny", "bot_challenge")
+# Whether subjects or places compare: 「这俩号规则一样吗」, 「开播前和开播中有区别吗」.
+_COMPARES = re.compile(
+    r"(?<!也)(一样|相同|一回事)(吗|么|嘛|不|？|\?)|(区别|不同|差别|差异)(吗|么|嘛|？|\?)|有(什么|啥)?(区别|不同|差别)"
+)
 # A support agent quoting the merchant: 「客户追问：咋整」.
 _QUOTED = re.compile(r"^(客户|顾客|商家|用户|买家)(追问|又问|问|说|反馈)?\s*[:：]\s*")
 # The rule named by what it says or as 「这个规定」: a question about it is about the rule.
@@ -100,6 +104,7 @@ class Understanding:
     claims: Mapping[Optional[int], Statement] = field(default_factory=dict)
     own: bool = False
     rule_named: bool = False
+    compares: str = ""
     follows_up: bool = False
     corrects: bool = False
     following: bool = False
@@ -162,6 +167,7 @@ def understand(
         claims=_statements(entities),
         own=bool(_OWN.search(text)),
         rule_named=bool(_RULE_NAMED.search(text)),
+        compares=_compared(text),
         follows_up=len(text) <= FOLLOW_UP_LENGTH and bool(_FOLLOW_UP.search(_QUOTED.sub("", text.strip()))),
         corrects=bool(_CORRECTS.search(text)),
     )
@@ -224,6 +230,15 @@ def _asked_whether(text: str, entity: Mapping[str, Any]) -> bool:
     """Whether a phrase (「不能带」) stands in a clause that asks if it is so."""
     end = entity.get("end")
     return isinstance(end, int) and bool(_ASKED_WHETHER.search(text[end:]))
+
+
+def _compared(text: str) -> str:
+    """How the message asks to compare: 「区别」 (is there a difference), 「一样」 (are they
+    the same), or "" when it does not."""
+    match = _COMPARES.search(text)
+    if not match:
+        return ""
+    return "区别" if re.search(r"区别|不同|差别|差异", match.group()) else "一样"
 
 
 def _unsupported(understood: Understanding, cues: List[str]) -> bool:
@@ -291,7 +306,7 @@ def _asked(
     asked = list(dict.fromkeys([main, *cues]))
     unsure = not understood.sure
     general = not TOPICS[main].view and not TOPICS[main].suggests_topics
-    said_who = any(understood.claimed.get(name) for name in _WHO)
+    said_who = any(understood.claimed.get(name) or understood.denied.get(name) for name in _WHO)
     own_kind = main in (BEYOND, ERROR_LOCATION, CREATOR, PASTED_ERROR)
     if VERDICT in cues and not own_kind and (said_who or general and unsure):
         # 「我们专卖店的授权号…还能带联盟货吧」: a merchant who says who they are and asks
@@ -308,7 +323,8 @@ def _asked(
         # 「官方号跟授权号应该是一个待遇吧 都只能挂本店的货 对吧」: a statement of the
         # rule's to check, not something beyond it.
         asked = _first(VERDICT, [q for q in asked if q != BEYOND])
-    if main == BEYOND and BEYOND not in cues and VERDICT in cues and said_who:
+    facts = said_who or understood.product_source or understood.claimed.get("scene")
+    if main == BEYOND and BEYOND not in cues and VERDICT in cues and facts:
         # 「我们做全球购的 授权号短视频带别人家的品受影响不」: the merchant's own case is
         # asked, not something beyond the source.
         asked = _first(VERDICT, [q for q in asked if q != BEYOND])
@@ -356,6 +372,9 @@ def _main(
     if understood.following and pending in TOPICS:
         # 「那怎么办」, "oh wait, it's an individual store": read against the last answer.
         return pending
+    if BEYOND in cues and intent == FALLBACK:
+        # 「快手那边是不是也出了一样的规定」: a near question the notice does not cover.
+        return BEYOND
     if understood.claims and intent in (FALLBACK, INFORM):
         # 「跨境店是不是也一样 只能带自己店的东西」: a statement to check asks the verdict.
         return VERDICT

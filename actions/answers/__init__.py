@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, Hashable, Iterable, List, Optional, Sequence, Set, Tuple
 
 from actions.answers.frame import Frame, Subject
-from actions.answers.pieces import Line, Situation, alike, brief, exempted, merge, spared, verdict
+from actions.answers.pieces import Line, Situation, exempted, merge, spared, verdict
 from actions.answers.topics import DEFAULT_QUESTION, FOLLOW_UPS, MAIN_TOPICS, TOPICS, Topic, View
 from actions.policy import Decision, Policy, assess, load_policy, splitting_input
 from actions.policy.claims import check, truth
@@ -73,6 +73,7 @@ def answer(frame: Frame, as_of: Optional[dt.date] = None, policy: Optional[Polic
     situations: List[Situation] = []
     answered: Set[str] = set()
     offer_human, ask = False, None
+    kinds = 0  # how many different answers the main question has
     for position, question in enumerate(asked):
         topic = TOPICS[question]
         checked = position == 0 and frame.claims
@@ -84,6 +85,7 @@ def answer(frame: Frame, as_of: Optional[dt.date] = None, policy: Optional[Polic
             ask = ask or (split if position == 0 else None)
             continue
         answered.add(question)
+        kinds = kinds or len(cases)
         situations += cases
         said, unsure = _composed(topic, cases, frame, checked)
         lines += said
@@ -91,7 +93,7 @@ def answer(frame: Frame, as_of: Optional[dt.date] = None, policy: Optional[Polic
     if ask and not any(TOPICS[q].asked_by_words for q in answered):
         # Nothing the words of the message asked could be answered: ask for the input.
         return Reply("", "", (), ask=ask, pending=asked[0])
-    lines = _once(lines)
+    lines = _compared(_once(lines), frame.compares, kinds)
     return Reply(
         text="\n".join(line.text for line in lines),
         details=explain(situations, lines),
@@ -210,8 +212,8 @@ def _composed(topic: Topic, cases: List[Situation], frame: Frame, checked: bool)
         # One line per case, each its own (a line's kind would merge them, see _once);
         # a claim about a class is answered for the class first (「是的，除跨境店外…」).
         lines = [replace(topic.line(s), kind="") for s in cases]
-        if len(cases) == 1 and topic.line is brief:
-            lines = [replace(alike(cases[0]), kind="")]
+        if len(cases) == 1 and topic.together:
+            lines = [replace(topic.together(cases[0]), kind="")]
         if checked and len(frame.subjects) == 1 and not cases[0].exempt:
             lines[0] = topic.compose(cases[0])[0]
         restricted = [s for s in cases if s.decision.allowed is not True]
@@ -247,6 +249,19 @@ def _checked(lines: List[Line], cases: List[Situation], frame: Frame) -> Tuple[L
     word = _TRUTH["partly"] if {True, False} <= found else _TRUTH[False not in found]
     first, rest = lines[0], lines[1:]
     return [Line(f"{word}，{_bare(first).text}", first.clauses, first.kind), *rest], None in found
+
+
+# The first words of an answer to 「一样吗」 and 「有区别吗」: the same, or not.
+_COMPARED = {"一样": ("一样，", "不一样："), "区别": ("没有区别，", "有区别：")}
+
+
+def _compared(lines: List[Line], compares: str, kinds: int) -> List[Line]:
+    """Lines that answer whether the subjects or places asked about differ: said first."""
+    if not compares or not lines or not kinds:
+        return lines
+    same, differ = _COMPARED[compares]
+    first = lines[0]
+    return [replace(first, text=f"{same if kinds == 1 else differ}{first.text}"), *lines[1:]]
 
 
 def _reason_held(s: Situation) -> Optional[bool]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
-from actions.policy.claims import Claim
+from actions.policy.claims import Claim, encode
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Frame:
     own: bool = True
     product_source: Optional[str] = None
     errors: Tuple[str, ...] = ()
+    compares: str = ""  # 「一样」 or 「区别」: the message asks whether its subjects differ
 
     @classmethod
     def of(cls, asks: Sequence[str], possible: Mapping[str, Tuple[str, ...]], **rest: Any) -> "Frame":
@@ -51,5 +52,11 @@ class Frame:
             "asks": list(self.asks),
             "own": self.own,
             "product_source": self.product_source,
-            "subjects": [{name: list(values) for name, values in s.possible.items()} for s in self.subjects],
+            "subjects": [
+                {
+                    **{name: list(values) for name, values in s.possible.items()},
+                    "claim": encode(s.claim) if s.claim else {},
+                }
+                for s in self.subjects
+            ],
         }

@@ -118,11 +118,8 @@ def brief(s: Situation) -> Line:
 
 def alike(s: Situation) -> Line:
     """The verdict of several subjects the answer is the same for, said once: 「都不能。
-    旗舰店和个体店的授权号在橱窗只能添加本店商品。」, 「都能。跨境店不受这条规则限制。」"""
+    旗舰店和个体店的授权号在橱窗只能添加本店商品。」"""
     d = s.decision
-    if d.allowed is True and s.exempt:
-        said = brief(s)
-        return Line(f"都{said.text}", said.clauses, said.kind)
     if d.allowed is True or d.status is not Status.IN_EFFECT:
         return brief(s)
     return Line(f"都不能。{name(s)}在{places(s)}只能添加本店商品。", _rule_clauses(s), "conclusion")

@@ -10,13 +10,14 @@ receives their money has an account bound to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, Hashable, Optional, Tuple
 
 from actions.answers.pieces import (
     Line,
     Lines,
     Situation,
+    alike,
     brief,
     conclusion,
     dates,
@@ -46,13 +47,15 @@ class Topic:
     granted, whether it is about whose products (本店/联盟), what it offers after, whether
     its words alone (a cue such as 「灰度」) make an unsure message this question, and
     whether its answer speaks to the merchant's own case (an exemption that settles that
-    case then comes first). After the lines of several cases, `after_cases` says once
-    what the first restricted one calls for (what to do)."""
+    case then comes first). Several subjects answered alike get one line, `together`
+    (「都不能。…」; by default the case's own line). After the lines of several cases,
+    `after_cases` says once what the first restricted one calls for (what to do)."""
 
     title: str
     compose: Callable[[Situation], Lines]
     view: Optional[View] = None
     line: Callable[[Situation], Line] = brief
+    together: Optional[Callable[[Situation], Line]] = None
     after_cases: Callable[[Situation], Lines] = lambda situation: ()
     presumes: Callable[[Decision], bool] = lambda decision: True
     about_products: bool = False
@@ -120,6 +123,13 @@ def _status_line(s: Situation) -> Line:
     if s.decision.timeline is None:
         return brief(s)
     return Line(f"{name(s)}：{status_now(s)}。", merge(*(d.clauses for d in s.decisions[:1])), "status")
+
+
+def _status_together(s: Situation) -> Line:
+    """Several subjects' status, the same: 「都已经全面生效，…」."""
+    if s.decision.timeline is None:
+        return alike(s)
+    return replace(_status_line(s), text=f"都{status_now(s)}。")
 
 
 def _status(s: Situation) -> Lines:
@@ -218,6 +228,8 @@ def _creator(s: Situation) -> Lines:
 
 
 def _creator_line(s: Situation) -> Line:
+    if s.exempt:
+        return brief(s)
     first = _creator(s)[0]
     return Line(f"{name(s)}：{first.text}", first.clauses, first.kind)
 
@@ -236,19 +248,32 @@ def _beyond(s: Situation) -> Lines:
 
 
 def _pasted(s: Situation) -> Lines:
+    """A pasted error or being blocked: the verdict; for an account the rule does not
+    bind, that something else blocks it (a person looks)."""
+    if s.exempt:
+        note = s.policy.quoted.blocked_elsewhere
+        return (conclusion(s), Line(f"{note.text}。", note.clauses))
     return verdict(s) or tuple(error_line(e) for e in s.errors)
 
 
 TOPICS: Dict[str, Topic] = {
     "ask_why_cannot_add": Topic(
-        "为什么加不了非本店商品", verdict, verdict_view, after_cases=fixes, about_products=True, follow_up="能不能加"
+        "为什么加不了非本店商品",
+        verdict,
+        verdict_view,
+        together=alike,
+        after_cases=fixes,
+        about_products=True,
+        follow_up="能不能加",
     ),
     "report_error_message": Topic(
         "加商品被拦或报错怎么办",
         _pasted,
         verdict_view,
+        together=alike,
         after_cases=fixes,
         presumes=_restricted,
+        offer_human=lambda s: s.exempt,
         about_products=True,
         follow_up="怎么办",
     ),
@@ -261,6 +286,7 @@ TOPICS: Dict[str, Topic] = {
         status_view,
         presumes=_restricted,
         line=_status_line,
+        together=_status_together,
         follow_up="现在执行到哪一步",
     ),
     "ask_rule_future": Topic(

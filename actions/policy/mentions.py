@@ -58,7 +58,7 @@ _JOINS = re.compile(r"和|跟|与|及|还有|以及|或者|或是|还是|、|，
 # qualifier and its shop it does not ("cross-border 旗舰店").
 _SUBJECT_JOINS = re.compile(_JOINS.pattern + r"|\s|[？?！!。；;]")
 # 「一个绑了企业店 一个没绑任何店」, 「一家旗舰店一家跨境店」: each named in turn.
-_IN_TURN = re.compile(r"(一个|一家|另一个|另一家|另外一个|另外一家|第二个|第二家)[^，,。]{0,8}$")
+_IN_TURN = re.compile(r"(一个|一家|另一个|另一家|另外|第二个|第二家|还有(一)?(个|家))[^，,。]{0,8}$")
 # A class: every value of an input (「所有类型的店」, 「不管什么号」, 「哪些场景」).
 _EVERY = (
     r"(所有|全部|任何|一切|各种|各类|各个|各家|每种|每类|每个|每家|每一种|凡是|哪些|哪几种|哪几类|"
@@ -94,9 +94,11 @@ def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[M
     mentions = [replace(m, denied=_is_denied(bare, m)) for m in mentions if not _is_wished(text, m)]
     mentions = sorted([*mentions, *_ruled_out(text, mentions, policy)], key=lambda m: m.start)
     questions = [m for m in _SENTENCE.finditer(text) if _QUESTION_END.search(m.group())]
-    # 「旗舰店官方号…能带联盟吗？跨境店的呢」: several questions, each of its own subject.
-    for parts in (_SENTENCE, _CLAUSE) if len(questions) < 2 else ():
-        mentions = _asked_about(mentions, asking_sentence(text, parts))
+    checks = any(CHECKS.search(m.group().strip()) for m in _SENTENCE.finditer(text))
+    # 「旗舰店官方号…能带联盟吗？跨境店的呢」: several questions, each of its own subject;
+    # 「是不是只有官方号受限 授权号不受？」: a statement to check names all it is about.
+    for parts in (_SENTENCE, _CLAUSE) if len(questions) < 2 and not checks else ():
+        mentions = _asked_about(text, mentions, asking_sentence(text, parts))
     mentions = _reclaimed(_corrected(text, mentions))
     unbound = policy.unbound_roles
     described = _self_described(_qualified(text, mentions, policy), unbound)
@@ -209,13 +211,20 @@ def classes(text: str, mentions: Sequence[Mention]) -> Tuple[str, ...]:
     for dimension, pattern in _CLASSES.items():
         for match in (found_ for start, end in asking for found_ in pattern.finditer(text, start, end)):
             named = [m for m in mentions if match.start("named") <= m.start < match.end() and not m.denied]
+            own = dimension == "account_role" and any(
+                m.dimension == dimension and not m.denied and m not in named for m in mentions
+            )
             if dimension == "account_role" and any(m.dimension == "account_role" for m in named):
                 found.append("shop_type")
-            elif not any(m.dimension == dimension for m in named) and not _negated(text, match.start()):
+            elif not any(m.dimension == dimension for m in named) and not own and not _negated(text, match.start()):
+                # 「朋友说所有抖音号都…，可我没绑过任何店」: the merchant's own account
+                # names whom they ask about; the class is what others said.
                 found.append(dimension)
     return tuple(dict.fromkeys(found))
 
 
+# A sentence that puts a statement as a yes-or-no question: 「是不是只有官方号受限…」.
+CHECKS = re.compile(r"^(请问)?(所以|那|那么)?(是不是|是否|是吗)")
 # A sentence put as a question (「哪些场景受影响？」), not a story that has a 几 in it.
 _QUESTION_END = re.compile(r"([吗呢么？?]|没有?)[\s。？?！!~～]*$")
 # 「没绑任何店」, "not bound to any shop": no shop at all, not every shop.
@@ -284,6 +293,8 @@ def _qualified(text: str, mentions: List[Mention], policy: Policy) -> List[Menti
     return [m for m in mentions if m not in qualified]
 
 
+# What stands between two subjects listed together: a join word in a few characters.
+_LISTED = re.compile(r"^[^，,。？?！!；;]{0,6}(和|跟|与|还有|以及)[^，,。？?！!；;]{0,6}$")
 # What stands between a qualifier and the shop it qualifies: 「跨境的专营店」, "cross-border 旗舰店".
 _QUALIFIES = re.compile(r"\s*(的|类|类型的|那种)?\s*$")
 
@@ -293,25 +304,33 @@ def _between(text: str, one: Mention, other: Mention) -> str:
     return text[first.end : second.start]
 
 
-def _asked_about(mentions: List[Mention], sentence: Tuple[int, int]) -> List[Mention]:
-    """Of several values claimed for a shop type or role, those in the asking sentence."""
+def _asked_about(text: str, mentions: List[Mention], sentence: Tuple[int, int]) -> List[Mention]:
+    """Of several values claimed for a shop type or role, those in the asking sentence,
+    unless the others are listed with them (「旗舰店的授权号 跟跨境店的官方号呢」)."""
     start, end = sentence
     kept = list(mentions)
     for dimension in _SINGLE:
         mine = [m for m in mentions if m.dimension == dimension and not m.denied]
         inside = [m for m in mine if start <= m.start < end]
-        if len({m.value for m in mine}) > 1 and inside:
+        before = [m for m in mine if m.start < start]
+        listed = before and inside and _LISTED.match(text[before[-1].end : inside[0].start])
+        if len({m.value for m in mine}) > 1 and inside and not listed:
             kept = [m for m in kept if m not in mine or m in inside]
     return kept
 
 
 def _self_described(mentions: List[Mention], unbound: Collection[str]) -> List[Mention]:
     """A role that no shop binds wins over the other roles (「我没开过店…官方号只能卖本店
-    商品，那我呢」: the official account is the rule's, not the merchant's)."""
+    商品，那我呢」: the official account is the rule's, not the merchant's), but for one
+    with a shop between them, another account's (「号也解绑了 另一个号是企业店的官方号」)."""
     roles = [m for m in mentions if m.dimension == "account_role" and not m.denied]
-    if any(m.value in unbound for m in roles):
-        return [m for m in mentions if m not in roles or m.value in unbound]
-    return mentions
+    free = [m for m in roles if m.value in unbound]
+    shops = [m.start for m in mentions if m.dimension == "shop_type" and not m.denied]
+
+    def apart(role: Mention) -> bool:
+        return any(min(f.start, role.start) < shop < max(f.start, role.start) for f in free for shop in shops)
+
+    return [m for m in mentions if m not in roles or not free or m.value in unbound or apart(m)]
 
 
 def _products(text: str, mentions: List[Mention], policy: Policy) -> List[Mention]:

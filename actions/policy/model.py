@@ -174,6 +174,7 @@ class Quoted:
     no_showcase_sync: Text = field(metadata=_from("notes"))
     source_silent: Text = field(metadata=_from("notes"))
     beyond_source: Text = field(metadata=_from("notes"))
+    blocked_elsewhere: Text = field(metadata=_from("notes"))
     add_own_products: Text = field(metadata=_from("fixes"))
 
 

@@ -18,22 +18,22 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from actions.policy.claims import Claim
-from actions.policy.mentions import Mention, asking_sentence
+from actions.policy.mentions import CHECKS, Mention, asking_sentence
 from actions.policy.model import Status
 
 # A tag that asks to have a statement checked: at the end of any clause (「…对吧 不光是
 # 直播」), or, for a bare particle (吧, 咯), at the end of the sentence only.
 _CHECK_TAGS = (
     r"是吧|对吧|对吗|对么|对不对|对不|是不是(这样|这个意思)?|没错吧|没错吗|没错|是这样(吧|吗|的吧)?|"
-    r"是这个意思(吧|吗)?|是的吧|是么|理解(得|的)?(对|没错)(吗|吧)?|没理解错吧|\bright\b|\bcorrect\b|"
+    r"是(这个|这么个|这样的?)意思(吧|吗)?|是的吧|是么|理解(得|的)?(对|没错)(吗|吧)?|没理解错吧|\bright\b|\bcorrect\b|"
     r"\bisn'?t it\b|\bam i right\b"
 )
 _TAG = re.compile(r"(" + _CHECK_TAGS + r"|吧|咯|喽|啰)[\s。？?！!~～.,，]*$")
 _CLAUSE_TAG = re.compile(r"(" + _CHECK_TAGS + r")[\s。？?！!~～.,，]*$")
-# 「是不是…」: a sentence that puts a statement as a yes-or-no question; 「是说今年12月
-# 吗」: a clause that asks what something said means.
-_OPENING = re.compile(r"^(请问)?(所以|那|那么)?(是不是|是否|是吗)")
+# 「是说今年12月吗」: a clause that asks what something said means (a sentence opening
+# with 是不是 is mentions.CHECKS); 「…是不是还能带」: a statement asked midway.
 _MEANING = re.compile(r"^(请问)?(是说|是指|指的是|意思是)")
+_MIDWAY = re.compile(r"是不是|是否")
 _SENTENCES = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSES = re.compile(r"[^，,。！？!?；;\n\s]+[，,。！？!?；;\n\s]*")
 
@@ -106,12 +106,13 @@ class Statement:
 
 
 def asks_to_check(text: str, bare: bool = True) -> bool:
-    """Whether a sentence of `text` opens with 是不是/是否/是说 or ends in a tag, or a
-    clause of it ends in a tag (「…对吧 不光是直播」); a bare particle (吧) counts when
-    `bare`."""
+    """Whether a sentence of `text` opens with 是不是/是否 or ends in a tag, or a clause
+    of it ends in a tag (「…对吧 不光是直播」) or opens with 是说; when `bare`, also a bare
+    particle ending a sentence (…吧) or 是不是 inside one (「跨境商家是不是也得…」), which
+    put a can-question as a statement."""
     sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()] or [text]
     clauses = [c.strip() for c in _CLAUSES.findall(text)]
-    tagged = any(_OPENING.search(s) or bare and _TAG.search(s) for s in sentences)
+    tagged = any(CHECKS.search(s) or bare and (_TAG.search(s) or _MIDWAY.search(s)) for s in sentences)
     return tagged or any(_CLAUSE_TAG.search(c) or _MEANING.search(c) for c in clauses)
 
 
@@ -121,12 +122,18 @@ def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:
     start, end = asking_sentence(text)
     if not asks_to_check(text[start:end]):
         return []
-    # 「短视频还能带联盟货吧？」: whether one may, hoped aloud, is a can-question.
+    # 「短视频还能带联盟货吧？」, 「跨境商家是不是也得只加本店商品？」: whether one may,
+    # hoped aloud or asked midway, is a can-question (能/不能), not a claim (是的/不对).
     hoped = not asks_to_check(text[start:end], bare=False)
     # What is stated is said in the sentences that ask to have it checked: 「跨境店也不让
     # 带别家货了？是不是你们搞错了」 asks whether the assistant is wrong, not the rule.
     checked = [m.span() for m in _SENTENCES.finditer(text) if asks_to_check(m.group())]
     first, last = (checked[0][0], checked[-1][1]) if checked else (start, end)
+    midway = _MIDWAY.search(text, first, last) if hoped else None
+    if midway:
+        # 「文档上写12月中旬才全部生效，那…现在是不是还能带别家货」: what follows 是不是 is
+        # what is asked; what comes before it is what the merchant read.
+        first = midway.end()
     spans = {
         group: (max(begin, first), min(stop, last))
         for group, (begin, stop) in _spans(text, mentions).items()
@@ -141,9 +148,14 @@ def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:
         # 「旗舰店和个体店的授权号都只能卖本店的吧」: what is stated once, after the
         # subjects, is stated of each of them.
         said = read[group] or next((read[g] for g in list(spans)[position + 1 :] if read[g]), None)
-        if said is not None and not (hoped and said.claim == Claim(allowed=said.claim.allowed)):
+        if said is not None and not (hoped and _only_allowed(said)):
             found.append(replace(said, group=group))
     return found
+
+
+def _only_allowed(said: Statement) -> bool:
+    """Whether a statement says only whether products may be added."""
+    return said.claim.allowed is not None and said.claim == Claim(allowed=said.claim.allowed) and not said.reason
 
 
 def _spans(text: str, mentions: Sequence[Mention]) -> Dict[Optional[int], Tuple[int, int]]:

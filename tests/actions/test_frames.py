@@ -9,7 +9,7 @@ restriction has been in effect since 2023 (二, 六/Q4).
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
-from actions.frames import take_turn
+from actions.frames import from_slot, take_turn
 from actions.policy import Status, load_policy
 from actions.policy.claims import Claim, encode
 
@@ -74,3 +74,106 @@ def test_a_shop_type_said_now_replaces_an_account_known_to_be_bound_to_no_shop()
     )
     assert turn.claimed["account_role"] == () and turn.reply is not None
     assert turn.reply.text.startswith("是的，跨境店不受这条规则限制"), turn.reply.text
+
+
+def turns(*messages):
+    """Each (text, intent, entities) read against the turn before, as the chat does."""
+    known, last, reply = {}, None, None
+    for text, intent, entities in messages:
+        pending = last.asks[0] if last else None
+        turn = take_turn(parse(text, intent, entities), known, {}, last, pending, POLICY, TODAY)
+        if turn.frame is not None:
+            known = dict(turn.claimed) if turn.frame.own else known
+            last = from_slot(turn.frame.as_slot(), POLICY)  # through the slot, as the chat keeps it
+        reply = turn.reply
+    return reply
+
+
+def test_a_correction_checks_again_what_was_stated_before():
+    reply = turns(
+        (
+            "企业店授权号短视频只能挂本店的 对吧",
+            "ask_why_cannot_add",
+            [
+                fact("shop_type", "enterprise"),
+                fact("account_role", "authorized"),
+                fact("scene", "short_video"),
+                *claim(Claim(allowed=False)),
+            ],
+        ),
+        (
+            "哦搞错了 是跨境店的授权号",
+            "inform_profile",
+            [fact("shop_type", "cross_border"), fact("account_role", "authorized")],
+        ),
+    )
+    assert reply is not None and reply.text.startswith("不对，跨境店不受这条规则限制"), reply
+
+
+def test_a_follow_up_naming_two_subjects_answers_each():
+    reply = turns(
+        (
+            "个体店官方号能带联盟吗",
+            "ask_why_cannot_add",
+            [fact("shop_type", "individual"), fact("account_role", "official")],
+        ),
+        (
+            "那我们旗舰店的授权号 跟跨境店的官方号呢",
+            "inform_profile",
+            [
+                fact("shop_type", "flagship", 1),
+                fact("account_role", "authorized", 1),
+                fact("shop_type", "cross_border", 2),
+                fact("account_role", "official", 2),
+            ],
+        ),
+    )
+    assert reply is not None and "旗舰店的授权号：不能" in reply.text and "跨境店不受这条规则限制" in reply.text, reply
+
+
+def test_blocked_although_the_rule_does_not_bind_the_account_offers_a_person():
+    entities = [fact("account_role", "unbound"), {"entity": "blocked", "value": "加不了"}]
+    turn = take_turn(
+        parse("这个号没绑任何店铺 就是个普通达人号 也加不了", "report_error_message", entities),
+        {},
+        {},
+        None,
+        None,
+        POLICY,
+        TODAY,
+    )
+    assert turn.reply is not None and turn.reply.offer_human, turn.reply
+    assert turn.reply.text.startswith("能。") and POLICY.quoted.blocked_elsewhere.text in turn.reply.text
+
+
+def test_whether_subjects_differ_is_answered_first():
+    same = [
+        fact("shop_type", "individual", 1),
+        fact("account_role", "official", 1),
+        fact("account_role", "authorized", 2),
+    ]
+    turn = take_turn(
+        parse("我自己的官方号 跟我授权给朋友带货的号 规则一样吗", "ask_why_cannot_add", same),
+        {},
+        {},
+        None,
+        None,
+        POLICY,
+        TODAY,
+    )
+    assert turn.reply is not None and turn.reply.text.startswith("一样，都不能。"), turn.reply
+    differ = [
+        fact("account_role", "unbound", 1),
+        fact("shop_type", "enterprise", 2),
+        fact("account_role", "official", 2),
+    ]
+    turn = take_turn(
+        parse("一个没绑店 一个是企业店的官方号 这俩有区别吗", "ask_why_cannot_add", differ),
+        {},
+        {},
+        None,
+        None,
+        POLICY,
+        TODAY,
+    )
+    assert turn.reply is not None and turn.reply.text.startswith("有区别："), turn.reply

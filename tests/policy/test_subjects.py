@@ -40,9 +40,11 @@ def groups(text):
         # named in turn; a shop after an account bound to no shop is another's
         ("我有两个号 一个绑了我们企业店 一个没绑任何店 这俩号还能带联盟吗", [{"enterprise"}, {"unbound"}]),
         ("一家旗舰店一家跨境店 两家的官方号 橱窗还能加联盟商品吗", [{"flagship"}, {"cross_border", "official"}]),
-        ("我的达人号没绑店 我老婆的号是她个体店的官方号 我俩都想带联盟的货", [{"unbound"}, {"individual"}]),
+        ("我的达人号没绑店 我老婆的号是她个体店的官方号 我俩都想带联盟的货", [{"unbound"}, {"individual", "official"}]),
         # a question each: 「跨境店的呢」 does not take the place of the first subject
         ("旗舰店官方号 直播间和橱窗能带联盟吗？跨境店的呢", [{"flagship", "official"}, {"cross_border"}]),
+        # a statement to check names all it is about, the asking clause's and the others
+        ("是不是只有官方号受限 授权号不受？", [{"official"}, {"authorized"}]),
         # a qualifier before its shop makes one shop: 「跨境的专营店」
         ("We're a cross-border 旗舰店, can our official account still add 联盟商品?", [{"cross_border", "official"}]),
         # the rule restated (官方号只能卖本店商品) is not a second account of the merchant's
@@ -62,6 +64,7 @@ def test_several_subjects_are_told_apart_by_who_they_are(text, expected):
         ("我从来没有开过任何抖音小店。请问我的号能挂联盟吗", ()),  # a story, not the question
         ("旗舰店官方号能挂联盟吗", ()),
         ("哪些场景受影响？直播以外的也管吗", ("scene",)),  # every question of the message
+        ("朋友说以后所有抖音号都只能卖自己店的东西了，可我没绑过任何店，那我是不是完蛋了", ()),
         ("你们这规定到底管哪些人啊？？群里有人说只管旗舰店", ("shop_type", "account_role")),
     ],
 )
@@ -102,10 +105,18 @@ def test_a_claim_to_check_is_read_from_its_words(text, allowed, status):
 
 @pytest.mark.parametrize(
     "text",
-    ["旗舰店官方号能挂联盟吗", "为什么加不了别家的货", "授权号什么时候开始限制的", "个体店官方号橱窗还能挂联盟的吧"],
+    [
+        "旗舰店官方号能挂联盟吗",
+        "为什么加不了别家的货",
+        "授权号什么时候开始限制的",
+        "个体店官方号橱窗还能挂联盟的吧",
+        "跨境商家是不是也得只加本店商品？",
+        "文档上写12月中旬才全部生效,那我们个体店的授权号现在是不是还能在直播间带别家货?",
+    ],
 )
 def test_a_plain_question_states_nothing(text):
-    """A can-question hoped aloud (「…还能挂联盟的吧」) asks 能 or 不能, not 是的."""
+    """A can-question hoped aloud (「…还能挂联盟的吧」) or asked midway (「…是不是也得…」)
+    asks 能 or 不能, not 是的."""
     normal, mentions = read(text)
     assert read_statements(normal, mentions) == []
 
@@ -150,3 +161,9 @@ def test_what_a_statement_says_is_read_whole(text, claim):
 def test_only_the_sentences_that_ask_for_a_check_state_what_is_checked():
     normal, mentions = read("跨境店也不让带别家货了???是不是你们搞错了,我们明明是跨境的")
     assert read_statements(normal, mentions) == []
+
+
+def test_a_stage_asked_midway_is_still_a_statement_to_check():
+    normal, mentions = read("有的还能加联盟商品有的不行 是不是还在灰度")
+    (statement,) = read_statements(normal, mentions)
+    assert statement.claim.status is Status.INTERNAL_TEST
