@@ -9,6 +9,8 @@ restriction has been in effect since 2023 (二, 六/Q4).
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
+import pytest
+
 from actions.frames import from_slot, take_turn
 from actions.policy import Status, load_policy
 from actions.policy.claims import Claim, encode
@@ -146,34 +148,29 @@ def test_blocked_although_the_rule_does_not_bind_the_account_offers_a_person():
     assert turn.reply.text.startswith("能。") and POLICY.quoted.blocked_elsewhere.text in turn.reply.text
 
 
-def test_whether_subjects_differ_is_answered_first():
-    same = [
-        fact("shop_type", "individual", 1),
-        fact("account_role", "official", 1),
-        fact("account_role", "authorized", 2),
-    ]
-    turn = take_turn(
-        parse("我自己的官方号 跟我授权给朋友带货的号 规则一样吗", "ask_why_cannot_add", same),
-        {},
-        {},
-        None,
-        None,
-        POLICY,
-        TODAY,
-    )
-    assert turn.reply is not None and turn.reply.text.startswith("一样，都不能。"), turn.reply
-    differ = [
-        fact("account_role", "unbound", 1),
-        fact("shop_type", "enterprise", 2),
-        fact("account_role", "official", 2),
-    ]
-    turn = take_turn(
-        parse("一个没绑店 一个是企业店的官方号 这俩有区别吗", "ask_why_cannot_add", differ),
-        {},
-        {},
-        None,
-        None,
-        POLICY,
-        TODAY,
-    )
-    assert turn.reply is not None and turn.reply.text.startswith("有区别："), turn.reply
+@pytest.mark.parametrize(
+    "text, entities, first",
+    [
+        (
+            "我自己的官方号 跟我授权给朋友带货的号 规则一样吗",
+            [
+                fact("shop_type", "individual", 1),
+                fact("account_role", "official", 1),
+                fact("account_role", "authorized", 2),
+            ],
+            "一样，都不能。",
+        ),
+        (
+            "一个没绑店 一个是企业店的官方号 这俩有区别吗",
+            [
+                fact("account_role", "unbound", 1),
+                fact("shop_type", "enterprise", 2),
+                fact("account_role", "official", 2),
+            ],
+            "有区别：",
+        ),
+    ],
+)
+def test_whether_subjects_differ_is_answered_first(text, entities, first):
+    turn = take_turn(parse(text, "ask_why_cannot_add", entities), {}, {}, None, None, POLICY, TODAY)
+    assert turn.reply is not None and turn.reply.text.startswith(first), turn.reply
