@@ -21,7 +21,7 @@ from actions.policy import PROFILE, Policy, candidates
 from actions.policy.claims import Claim, decode, encode
 from actions.understanding import Statement, Understanding, Values, profile, understand
 
-VERDICT, BEYOND = "ask_why_cannot_add", "ask_beyond_source"
+VERDICT, WHO, BEYOND = "ask_why_cannot_add", "ask_who_is_affected", "ask_beyond_source"
 # What a claim states decides the question it is checked as.
 _CLAIM_TOPICS = (
     ("synced", "ask_why_live_products_not_in_showcase"),
@@ -113,8 +113,10 @@ def _followed(understood: Understanding, denied: Values, last: Frame, policy: Po
         for i, base in enumerate(bases)
     )
     own_words = tuple(q for q in understood.questions if q in TOPICS and _asked_by_this(understood, q))
-    # A correction re-answers what was asked; its own words only name facts.
-    asks = _asks(replace(understood, questions=last.asks if understood.corrects else own_words or last.asks), subjects)
+    # A correction asks again what was asked; so does a follow-up that names whom it is
+    # about (「那我们的授权号呢」, 「官方号也算吗」): whether they are affected is what was asked.
+    again = understood.corrects or bool(said) and set(own_words) <= {WHO}
+    asks = _asks(replace(understood, questions=last.asks if again else own_words or last.asks), subjects)
     return replace(
         last,
         own=last.own and len(subjects) == 1,
@@ -192,8 +194,11 @@ def _narrowed(values: Mapping[str, Sequence[str]], denied: Values, policy: Polic
 
 
 def _asks(understood: Understanding, subjects: Sequence[Subject]) -> Tuple[str, ...]:
-    """The questions asked; a claim is checked as the question of what it states."""
+    """The questions asked; a claim is checked as the question of what it states; a
+    comparison (「这俩号规则一样吗」) compares what each subject may do."""
     asked = list(understood.questions)
+    if understood.compares and asked and VERDICT not in asked[:1] and asked[0] != "report_error_message":
+        asked = [VERDICT, *(q for q in asked if q != VERDICT)]
     claims = [s.claim for s in subjects if s.claim is not None]
     if claims:
         stated = next((topic for part, topic in _CLAIM_TOPICS if any(encode(c).get(part) for c in claims)), None)

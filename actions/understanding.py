@@ -234,11 +234,12 @@ def _asked_whether(text: str, entity: Mapping[str, Any]) -> bool:
 
 def _compared(text: str) -> str:
     """How the message asks to compare: 「区别」 (is there a difference), 「一样」 (are they
-    the same), or "" when it does not."""
+    the same), 「一回事」 (is it one thing), or "" when it does not."""
     match = _COMPARES.search(text)
     if not match:
         return ""
-    return "区别" if re.search(r"区别|不同|差别|差异", match.group()) else "一样"
+    said = match.group()
+    return "一回事" if "一回事" in said else "区别" if re.search(r"区别|不同|差别|差异", said) else "一样"
 
 
 def _unsupported(understood: Understanding, cues: List[str]) -> bool:

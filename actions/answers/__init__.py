@@ -212,7 +212,7 @@ def _composed(topic: Topic, cases: List[Situation], frame: Frame, checked: bool)
         # One line per case, each its own (a line's kind would merge them, see _once);
         # a claim about a class is answered for the class first (「是的，除跨境店外…」).
         lines = [replace(topic.line(s), kind="") for s in cases]
-        if len(cases) == 1 and topic.together:
+        if len(cases) == 1 and len(frame.subjects) > 1 and topic.together:
             lines = [replace(topic.together(cases[0]), kind="")]
         if checked and len(frame.subjects) == 1 and not cases[0].exempt:
             lines[0] = topic.compose(cases[0])[0]
@@ -252,7 +252,7 @@ def _checked(lines: List[Line], cases: List[Situation], frame: Frame) -> Tuple[L
 
 
 # The first words of an answer to 「一样吗」 and 「有区别吗」: the same, or not.
-_COMPARED = {"一样": ("一样，", "不一样："), "区别": ("没有区别，", "有区别：")}
+_COMPARED = {"一样": ("一样，", "不一样："), "区别": ("没有区别，", "有区别："), "一回事": ("是的，", "不是，")}
 
 
 def _compared(lines: List[Line], compares: str, kinds: int) -> List[Line]:

@@ -149,10 +149,22 @@ def test_blocked_although_the_rule_does_not_bind_the_account_offers_a_person():
 
 
 @pytest.mark.parametrize(
-    "text, entities, first",
+    "text, intent, entities, first",
     [
         (
             "我自己的官方号 跟我授权给朋友带货的号 规则一样吗",
+            "ask_why_cannot_add",
+            [
+                fact("shop_type", "individual", 1),
+                fact("account_role", "official", 1),
+                fact("account_role", "authorized", 2),
+            ],
+            "一样，都不能。",
+        ),
+        # whatever the classifier guessed, a comparison compares what each may do
+        (
+            "我自己的官方号 跟我授权给朋友带货的号 规则一样吗",
+            "ask_why_others_still_sell",
             [
                 fact("shop_type", "individual", 1),
                 fact("account_role", "official", 1),
@@ -162,6 +174,7 @@ def test_blocked_although_the_rule_does_not_bind_the_account_offers_a_person():
         ),
         (
             "一个没绑店 一个是企业店的官方号 这俩有区别吗",
+            "ask_why_cannot_add",
             [
                 fact("account_role", "unbound", 1),
                 fact("shop_type", "enterprise", 2),
@@ -171,6 +184,18 @@ def test_blocked_although_the_rule_does_not_bind_the_account_offers_a_person():
         ),
     ],
 )
-def test_whether_subjects_differ_is_answered_first(text, entities, first):
-    turn = take_turn(parse(text, "ask_why_cannot_add", entities), {}, {}, None, None, POLICY, TODAY)
+def test_whether_subjects_differ_is_answered_first(text, intent, entities, first):
+    turn = take_turn(parse(text, intent, entities), {}, {}, None, None, POLICY, TODAY)
     assert turn.reply is not None and turn.reply.text.startswith(first), turn.reply
+
+
+def test_a_follow_up_naming_whom_it_is_about_asks_again_what_was_asked():
+    reply = turns(
+        (
+            "专卖店官方号已经带不了联盟了",
+            "report_error_message",
+            [fact("shop_type", "exclusive"), fact("account_role", "official")],
+        ),
+        ("那我们的授权号呢", "ask_who_is_affected", [fact("account_role", "authorized")]),
+    )
+    assert reply is not None and reply.text.startswith("不能。您专卖店的授权号"), reply
