@@ -223,6 +223,8 @@ def classes(text: str, mentions: Sequence[Mention]) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# Own products named as the rule's content: "own-products-only rule", 「本店商品 only」.
+_ONLY_AFTER = re.compile(r"\s*-?\s*only\b", re.IGNORECASE)
 # A sentence that puts a statement as a yes-or-no question: 「是不是只有官方号受限…」.
 CHECKS = re.compile(r"^(请问)?(所以|那|那么)?(是不是|是否|是吗)")
 # A sentence put as a question (「哪些场景受影响？」), not a story that has a 几 in it.
@@ -341,6 +343,7 @@ def _products(text: str, mentions: List[Mention], policy: Policy) -> List[Mentio
 
     def restating(m: Mention) -> bool:
         own = m.dimension == "product_source" and m.value in unrestricted and not m.denied
-        return own and (others or bool(_RESTATED.search(_clause_before(text, m))))
+        named = bool(_ONLY_AFTER.match(text, m.end))  # "the own-products-only rule"
+        return own and (others or named or bool(_RESTATED.search(_clause_before(text, m))))
 
     return [m for m in mentions if not restating(m)]

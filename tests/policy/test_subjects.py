@@ -149,6 +149,10 @@ def test_no_shop_at_all_is_not_every_shop(text):
         # a way around the rule says it can be done; 「刚上线」 is an early stage
         ("那我从选品广场那边加进橱窗 不就绕过去了嘛 是不是这样", Claim(allowed=True)),
         ("那是刚上线的功能吧", Claim(status=Status.INTERNAL_TEST)),
+        (
+            "quick check: our authorized account can now only add products from our own store, right?",
+            Claim(allowed=False),
+        ),
     ],
 )
 def test_what_a_statement_says_is_read_whole(text, claim):
@@ -167,3 +171,8 @@ def test_a_stage_asked_midway_is_still_a_statement_to_check():
     normal, mentions = read("有的还能加联盟商品有的不行 是不是还在灰度")
     (statement,) = read_statements(normal, mentions)
     assert statement.claim.status is Status.INTERNAL_TEST
+
+
+def test_own_products_named_as_the_rule_are_not_asked_about():
+    _, mentions = read("Heard the own-products-only rule is still in beta, right?")
+    assert not any(m.dimension == "product_source" for m in mentions)
