@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from actions.policy import PROFILE, Candidates, Decision, Policy, Status
 from actions.policy.claims import Claim
-from actions.policy.model import ErrorMessage, Scene, Text
+from actions.policy.model import Coverage, ErrorMessage, Scene, Text
 
 ARROW = " › "
 
@@ -245,30 +245,26 @@ def status_now(s: Situation) -> str:
     return words.get(d.status or Status.IN_EFFECT, "")
 
 
-def exemptions(s: Situation) -> str:
-    """Whom of the merchants still possible the rule does not bind, by name:
-    「跨境店、未绑定店铺的账号」 (empty when none)."""
-    policy, names = s.policy, []
-    for entry in policy.coverage:
-        shops = [shop for shop in entry.shop_types if shop in s.possible["shop_type"]]
-        if entry.status is None or not shops or not set(entry.roles) & set(s.possible["account_role"]):
-            continue
-        if set(entry.shop_types) == set(policy.values("shop_type")):
-            names += [policy.label("account_role", role) for role in entry.roles]
-        else:
-            names += [policy.label("shop_type", shop) for shop in shops]
-    return "、".join(dict.fromkeys(names))
+def exemptions(s: Situation) -> Lines:
+    """Whom of the merchants still possible the rule does not bind, by name
+    (「跨境店和没有绑定店铺的账号不受这条规则限制。」; nothing when none)."""
+    shops, roles = set(s.possible["shop_type"]), set(s.possible["account_role"])
+    return _exempt(s.policy, [e for e in s.policy.coverage if set(e.shop_types) & shops and set(e.roles) & roles])
 
 
 def spared(s: Situation) -> Lines:
-    """The exemptions left out of an answer about the merchant's own case, by name
-    (「跨境店和没有绑定店铺的账号不受这条规则限制。」): the merchant may be one of them."""
+    """The exemptions left out of an answer about the merchant's own case, by name: the
+    merchant may be one of them."""
     left_out = {d.entry for d in s.spared}
-    entries = [entry for entry in s.policy.coverage if entry in left_out and entry.who]
-    if not entries:
+    return _exempt(s.policy, [entry for entry in s.policy.coverage if entry in left_out])
+
+
+def _exempt(policy: Policy, entries: Iterable[Coverage]) -> Lines:
+    named = [entry for entry in entries if entry.who]
+    if not named:
         return ()
-    names = "和".join(str(entry.who) for entry in entries)
-    return (Line(f"{names}不受这条规则限制。", merge(*(e.clauses for e in entries)), "exempt"),)
+    names = "和".join(str(entry.who) for entry in named)
+    return (Line(f"{names}不受这条规则限制。", merge(*(e.clauses for e in named)), "exempt"),)
 
 
 def fixes(s: Situation) -> Lines:

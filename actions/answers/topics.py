@@ -142,11 +142,7 @@ def _status(s: Situation) -> Lines:
         text = f"{name(s)}：{status_now(s)}。"
     else:
         text = f"这条限制{f'对{subject(s)}' if s.told else ''}{status_now(s)}。"
-    lines = [Line(text, clauses, "status")]
-    exempt = exemptions(s) if s.known("shop_type") is None else ""
-    if exempt:
-        lines.append(Line(f"{exempt}不受这条规则限制。", s.policy.quoted.who_is_affected.clauses, "exempt"))
-    return tuple(lines)
+    return (Line(text, clauses, "status"), *(exemptions(s) if s.known("shop_type") is None else ()))
 
 
 def _future(s: Situation) -> Lines:

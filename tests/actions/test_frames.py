@@ -148,28 +148,28 @@ def test_blocked_although_the_rule_does_not_bind_the_account_offers_a_person():
     assert turn.reply.text.startswith("能。") and POLICY.quoted.blocked_elsewhere.text in turn.reply.text
 
 
+# 「我自己的官方号 跟我授权给朋友带货的号」: an individual shop's two accounts.
+MINE_AND_MY_FRIENDS = [
+    fact("shop_type", "individual", 1),
+    fact("account_role", "official", 1),
+    fact("account_role", "authorized", 2),
+]
+
+
 @pytest.mark.parametrize(
     "text, intent, entities, first",
     [
         (
             "我自己的官方号 跟我授权给朋友带货的号 规则一样吗",
             "ask_why_cannot_add",
-            [
-                fact("shop_type", "individual", 1),
-                fact("account_role", "official", 1),
-                fact("account_role", "authorized", 2),
-            ],
+            MINE_AND_MY_FRIENDS,
             "一样，都不能。",
         ),
         # whatever the classifier guessed, a comparison compares what each may do
         (
             "我自己的官方号 跟我授权给朋友带货的号 规则一样吗",
             "ask_why_others_still_sell",
-            [
-                fact("shop_type", "individual", 1),
-                fact("account_role", "official", 1),
-                fact("account_role", "authorized", 2),
-            ],
+            MINE_AND_MY_FRIENDS,
             "一样，都不能。",
         ),
         (

@@ -316,16 +316,15 @@ def test_what_the_message_says_wins_over_the_chosen_profile(client, agent, token
     assert body["facts"]["shop_type"]["id"] == "cross_border"
 
 
-def test_unknown_values_are_ignored_and_an_open_exemption_is_named(client, agent, token):
+def unknown_shop(client, agent, account_role):
+    """A suggestion for a message and a chosen profile that both name an unknown shop type."""
     text = "直播间加不了联盟商品"
-    body = suggest(
-        client,
-        agent,
-        text,
-        parse(text, "ask_why_cannot_add", 0.9, [("scene", "直播间"), ("shop_type", "火星店")]),
-        shop_type="不存在的店",
-        account_role="授权号",
-    )
+    parsed = parse(text, "ask_why_cannot_add", 0.9, [("scene", "直播间"), ("shop_type", "火星店")])
+    return suggest(client, agent, text, parsed, shop_type="不存在的店", account_role=account_role)
+
+
+def test_unknown_values_are_ignored_and_an_open_exemption_is_named(client, agent, token):
+    body = unknown_shop(client, agent, "授权号")
     assert body["reply"]["text"].startswith("不能。您的授权号在直播间")
     assert "跨境店不受这条规则限制" in body["reply"]["text"] and body["reply"]["missing"] == []
 
@@ -333,15 +332,7 @@ def test_unknown_values_are_ignored_and_an_open_exemption_is_named(client, agent
 def test_an_input_that_changes_what_one_can_do_is_named_as_missing(client, agent, token, monkeypatch):
     # In late November 2023 a 旗舰店 official account was bound and a 个体店 one in test.
     monkeypatch.setattr(web_agent, "take_turn", functools.partial(web_agent.take_turn, as_of=dt.date(2023, 11, 25)))
-    text = "直播间加不了联盟商品"
-    body = suggest(
-        client,
-        agent,
-        text,
-        parse(text, "ask_why_cannot_add", 0.9, [("scene", "直播间"), ("shop_type", "火星店")]),
-        shop_type="不存在的店",
-        account_role="官方账号",
-    )
+    body = unknown_shop(client, agent, "官方账号")
     assert [m["name"] for m in body["reply"]["missing"]] == ["shop_type"]
     assert body["reply"]["missing"][0]["label"] == "店铺类型"
     assert "旗舰店" in body["reply"]["missing"][0]["options"]
