@@ -144,23 +144,19 @@ def _cases(
 
 
 def _common(decisions: Dict[Profile, Decision]) -> Tuple[Dict[Profile, Decision], Tuple[Decision, ...]]:
-    """The merchant's own case without the exemptions that name whom they cover (跨境店,
+    """The merchant's own case without the exemptions (跨境店,
     an account bound to no shop): those are named in the answer, not asked about; and
     the decisions left out."""
-    bound = {p: d for p, d in decisions.items() if not _named_exemption(d)}
+    bound = {p: d for p, d in decisions.items() if d.exemption is None}
     if not bound:
         return decisions, ()
-    return bound, tuple(d for d in decisions.values() if _named_exemption(d))
+    return bound, tuple(d for d in decisions.values() if d.exemption is not None)
 
 
 def _acts(decision: Decision) -> Hashable:
     """What a merchant can do now: an input whose value changes only the details of an
     answer (the dates of a rule in force for every case) is answered case by case."""
     return decision.allowed, None if decision.allowed is True else decision.status
-
-
-def _named_exemption(decision: Decision) -> bool:
-    return decision.allowed is True and decision.entry is not None and bool(decision.entry.who)
 
 
 def _seen(topic: Topic, subject: Subject, checked: bool, policy: Policy) -> Callable[[Decision], Hashable]:

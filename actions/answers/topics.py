@@ -152,8 +152,9 @@ def _future(s: Situation) -> Lines:
 
 
 def who_view(decision: Decision, policy: Policy) -> Hashable:
-    """Whether the rule binds the account (now or once its rollout reaches it)."""
-    return decision.exemption is None and decision.status is not Status.NOT_AFFECTED
+    """Whether the rule binds the account (now or once its rollout reaches it): no
+    exemption (跨境店, an account bound to no shop) applies."""
+    return decision.exemption is None
 
 
 def _who(s: Situation) -> Lines:
