@@ -198,7 +198,11 @@ class ActionExplainDetails(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         policy = load_policy()
-        last = from_slot(tracker.get_slot(FRAME), policy) or Conversation(tracker, policy).asked_before()
+        conversation = Conversation(tracker, policy)
+        if conversation.turn.frame is not None and not str(tracker.latest_message.get("text") or "").startswith("/"):
+            # 「具体是哪几类店铺的号受限制 给我列全一点」: typed, a question of its own.
+            return await ActionAnswerMerchant().run(dispatcher, tracker, domain)
+        last = from_slot(tracker.get_slot(FRAME), policy) or conversation.asked_before()
         reply = answer(last, policy=policy) if last else None
         if reply and reply.details:
             dispatcher.utter_message(text=reply.details)

@@ -84,7 +84,12 @@ def read_frame(
         product_source=understood.product_source,
         errors=tuple(e.id for e in understood.errors),
         compares=understood.compares,
+        asked_with=_asked_with(understood),
     )
+
+
+def _asked_with(understood: Understanding) -> str:
+    return next((s.asked for s in understood.claims.values() if s.asked), "")
 
 
 def _facts_only(understood: Understanding) -> bool:
@@ -125,6 +130,7 @@ def _followed(understood: Understanding, denied: Values, last: Frame, policy: Po
         product_source=understood.product_source or last.product_source,
         errors=tuple(e.id for e in understood.errors),
         compares=understood.compares,
+        asked_with=_asked_with(understood) if statement else last.asked_with,
     )
 
 
@@ -162,6 +168,8 @@ def _subjects(
     for index, base in enumerate(bases, 1):
         values = {name: () if name in understood.each else base.get(name, ()) for name in PROFILE}
         said = statements.get(index if len(bases) > 1 else None) or statements.get(None)
+        if said and said.only and said.only_value in values[said.only]:
+            values[said.only] = _mates(said.only, said.only_value, policy)
         subject = Subject(_narrowed(values, denied, policy), *(_stated(said)))
         found.append(subject)
         if said and said.only and said.claim.allowed is not None:
@@ -173,6 +181,15 @@ def _stated(said: Optional[Statement]) -> Tuple[Optional[Claim], Optional[str]]:
     if said is None:
         return None, None
     return said.claim, said.reason
+
+
+def _mates(name: str, value: str, policy: Policy) -> Tuple[str, ...]:
+    """A value said to be the only one, with those of the same place (直播 is the live
+    room before and during a live)."""
+    if name != "scene":
+        return (value,)
+    place = policy.scenes[value].place
+    return tuple(s for s in policy.values("scene") if policy.scenes[s].place == place)
 
 
 def _others(subject: Subject, said: Statement, policy: Policy) -> List[Subject]:
@@ -206,7 +223,9 @@ def _asks(understood: Understanding, subjects: Sequence[Subject]) -> Tuple[str, 
         # 「不能带了」 said in a claim is no error.
         pasted = asked[0] == "report_error_message" and understood.errors
         if stated and stated in TOPICS and (stated != VERDICT or not pasted):
-            asked = [stated, *(q for q in asked if q != stated)]
+            # The classifier's unsure guess is no question beside the claim's.
+            guess = None if understood.sure else understood.intent
+            asked = [stated, *(q for q in asked if q != stated and q != guess)]
     return tuple(dict.fromkeys(asked))
 
 

@@ -20,6 +20,7 @@ from actions.answers import DEFAULT_QUESTION, TOPICS
 from actions.policy import PROFILE, Policy, UnknownValueError, normalise
 from actions.policy.claims import Claim, decode
 from actions.policy.model import ErrorMessage
+from actions.policy.statements import ASKED_WITH
 
 FALLBACK, OUT_OF_SCOPE, INFORM = "nlu_fallback", "out_of_scope", "inform_profile"
 # Entities the NLU adds beside the engine's inputs (components/merchant_facts.py).
@@ -58,7 +59,7 @@ SURE = 0.7
 # the message carries facts but no intent was sure.
 LIKELY = 0.3
 PASTED_ERROR, VERDICT, CREATOR = "report_error_message", "ask_why_cannot_add", "ask_keep_selling_as_creator"
-OTHERS, QUOTA, BEYOND = "ask_why_others_still_sell", "ask_limit_quota", "ask_beyond_source"
+OTHERS, QUOTA, BEYOND, WHO = "ask_why_others_still_sell", "ask_limit_quota", "ask_beyond_source", "ask_who_is_affected"
 WHERE, ERROR_LOCATION = "ask_where_to_operate", "ask_error_location"
 # The merchant restates the rule (「…只能卖本店商品了对吧」): not the question when
 # another is asked.
@@ -79,11 +80,14 @@ Values = Dict[str, Tuple[str, ...]]
 @dataclass(frozen=True)
 class Statement:
     """What the merchant asks to have checked of one subject: the claim, the reason
-    they give, the input of a value they say is the only one (「只有官方号」)."""
+    they give, the input and the value they say is the only one (「只有官方号」), the
+    word they ask it with (statements.asked_with)."""
 
     claim: Claim
     reason: Optional[str] = None
     only: Optional[str] = None
+    asked: str = ""
+    only_value: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,13 @@ def _statements(entities: List[Dict[str, Any]]) -> Dict[Optional[int], Statement
             group = e.get("group") if isinstance(e.get("group"), int) else None
             parts.setdefault(group, {})[str(e["role"])] = str(e.get("value"))
     return {
-        group: Statement(decode(said), said.get("reason"), said.get("only") if said.get("only") in PROFILE else None)
+        group: Statement(
+            decode(said),
+            said.get("reason"),
+            said.get("only") if said.get("only") in PROFILE else None,
+            said.get("asked") if said.get("asked") in ASKED_WITH else "",
+            said.get("only_value"),
+        )
         for group, said in parts.items()
     }
 
@@ -338,6 +348,10 @@ def _asked(
     if CREATOR in cues and main in (VERDICT, PASTED_ERROR):
         # 「店只是收款用的…想继续带别人的货」: the creator's question; the verdict after.
         asked = _first(CREATOR, asked)
+    if len(understood.groups) > 1 and VERDICT in cues and asked[0] == CREATOR:
+        # 「一家个体店一家企业店…个体店是为了收款开的…两家绑的号还能带联盟吗」: several
+        # subjects get each their verdict first; the creator's way out after.
+        asked = _first(VERDICT, asked)
     if BEYOND in cues and asked[0] in (CREATOR, VERDICT, PASTED_ERROR):
         # 「企业店想关店，但是店里还有售后订单，能关吗」, 「授权取消掉，那个号是不是就能…」:
         # what lies beyond the source first; what it does say follows.
@@ -379,6 +393,10 @@ def _main(
     if understood.claims and intent in (FALLBACK, INFORM):
         # 「跨境店是不是也一样 只能带自己店的东西」: a statement to check asks the verdict.
         return VERDICT
+    if understood.each and understood.rule_named and intent != OUT_OF_SCOPE and BEYOND not in cues:
+        # 「这个限制是所有店铺类型都适用吗」, 「哪几类店铺的号要受这个限制」: a class the rule
+        # is asked of, whom it binds.
+        return WHO
     answering = pending in TOPICS and intent in (FALLBACK, INFORM)
     alone = next((q for q in cues if TOPICS[q].asked_by_words), None)
     if intent == FALLBACK and alone and not understood.about_the_rule(True):

@@ -83,7 +83,13 @@ def _whole(text: Text, entity: Text, value: Text, **extra: Any) -> Dict[Text, An
 def _claims(text: Text, statement: Statement) -> List[Dict[Text, Any]]:
     """A statement as `claim` entities: the role names the part, the value says it."""
     group = {} if statement.group is None else {"group": statement.group}
-    parts = {**encode(statement.claim), "reason": statement.reason, "only": statement.only}
+    parts = {
+        **encode(statement.claim),
+        "reason": statement.reason,
+        "only": statement.only,
+        "only_value": statement.only_value,
+        "asked": statement.asked or None,
+    }
     return [_whole(text, CLAIM, value, role=role, **group) for role, value in parts.items() if value is not None]
 
 

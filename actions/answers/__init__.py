@@ -36,8 +36,13 @@ __all__ = [
 
 # The engine's inputs as merchants and agents read them.
 INPUT_LABELS = {"shop_type": "店铺类型", "account_role": "账号身份", "scene": "场景", "product_source": "商品来源"}
-# The first words of an answer to a claim: it holds, it fails, it partly holds.
-_TRUTH = {True: "是的", False: "不对", "partly": "不完全对"}
+# The first words of an answer to a claim (it holds, it fails, it partly holds), by the
+# word the claim is asked with: 「…对吧」 → 不对, 「是不是…」 → 不是, 「也会被限制吗」 → 不会.
+_TRUTH = {
+    "": {True: "是的", False: "不对", None: "不完全对"},
+    "是": {True: "是的", False: "不是", None: "不完全是"},
+    "会": {True: "会的", False: "不会", None: "不一定"},
+}
 
 
 @dataclass(frozen=True)
@@ -242,7 +247,8 @@ def _checked(lines: List[Line], cases: List[Situation], frame: Frame) -> Tuple[L
         note = cases[0].policy.quoted.beyond_source if cases else None
         unsure = Line(f"{note.text}。按平台说明：" if note else "", note.clauses if note else ())
         return [unsure, *(_bare(line) for line in lines[:1]), *lines[1:]], True
-    word = _TRUTH["partly"] if {True, False} <= found else _TRUTH[False not in found]
+    words = _TRUTH.get(frame.asked_with, _TRUTH[""])
+    word = words[None] if {True, False} <= found else words[False not in found]
     first, rest = lines[0], lines[1:]
     return [Line(f"{word}，{_bare(first).text}", first.clauses, first.kind), *rest], None in found
 

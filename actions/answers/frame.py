@@ -35,6 +35,7 @@ class Frame:
     product_source: Optional[str] = None
     errors: Tuple[str, ...] = ()
     compares: str = ""  # 「一样」 or 「区别」: the message asks whether its subjects differ
+    asked_with: str = ""  # 会 or 是: the word a claim is asked with, which the answer echoes
 
     @classmethod
     def of(cls, asks: Sequence[str], possible: Mapping[str, Tuple[str, ...]], **rest: Any) -> "Frame":

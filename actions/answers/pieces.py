@@ -131,7 +131,9 @@ def subject(s: Situation) -> str:
     if not s.own:
         return name(s)
     shop = s.known("shop_type")
-    roles = "或".join(s.policy.label("account_role", r) for r in s.values("account_role"))
+    said = s.values("account_role")
+    every = set(said) == set(s.policy.values("account_role"))
+    roles = "账号" if every else "或".join(s.policy.label("account_role", r) for r in said)
     shop_label = s.policy.label("shop_type", shop) if shop else ""
     return f"您{shop_label}的{roles}" if shop_label else f"您的{roles}"
 

@@ -62,13 +62,13 @@ _IN_TURN = re.compile(r"(一个|一家|另一个|另一家|另外|第二个|第�
 # A class: every value of an input (「所有类型的店」, 「不管什么号」, 「哪些场景」).
 _EVERY = (
     r"(所有|全部|任何|一切|各种|各类|各个|各家|每种|每类|每个|每家|每一种|凡是|哪些|哪几种|哪几类|"
-    r"不管(是)?(什么|哪种|哪类|哪个|啥)?|无论(是)?(什么|哪种|哪类|哪个)?|\ball\b|\bany\b|\bevery\b)"
+    r"不管(是)?(什么|哪种|哪类|哪个|啥)?|无论(是)?(什么|哪种|哪类|哪个)?|(?<![a-z])(all|any|every)(?![a-z]))"
     r"(的|类型的|种类的|种|类)?"
 )
 _HEADS = {
-    "shop_type": r"(店铺类型|店铺|店|商家|小店|类型|人)",
-    "account_role": r"(账号|帐号|号|账户|身份|人|主播|达人)",
-    "scene": r"(场景|地方|渠道|入口|位置|页面)",
+    "shop_type": r"(店铺类型|店铺|店|商家|小店|类型|人|shop|store|merchant)",
+    "account_role": r"(账号|帐号|号|账户|身份|人|主播|达人|account|creator)",
+    "scene": r"(场景|地方|渠道|入口|位置|页面|scene|place)",
 }
 _CLASSES = {name: re.compile(_EVERY + r"(?P<named>[^，。？?！!,]{0,4}?)" + head) for name, head in _HEADS.items()}
 
@@ -230,11 +230,11 @@ CHECKS = re.compile(r"^(请问)?(所以|那|那么)?(是不是|是否|是吗)")
 # A sentence put as a question (「哪些场景受影响？」), not a story that has a 几 in it.
 _QUESTION_END = re.compile(r"([吗呢么？?]|没有?)[\s。？?！!~～]*$")
 # 「没绑任何店」, "not bound to any shop": no shop at all, not every shop.
-_NO_ANY = re.compile(r"(没|没有|未|无|从没|\bnot\b|n't\b|\bno\b)[^，,。？?!！]{0,8}$")
+_NO_ANY = re.compile(r"(没|没有|未|无|从没|\bnot\b|n't\b|\bno\b)[^，,。？?!！]{0,12}$")
 
 
 def _negated(text: str, start: int) -> bool:
-    return is_denied_at(text, start) or bool(_NO_ANY.search(text[max(0, start - 12) : start]))
+    return is_denied_at(text, start) or bool(_NO_ANY.search(text[max(0, start - 16) : start]))
 
 
 def _overlap(one: Mention, other: Mention) -> bool:
@@ -255,7 +255,8 @@ def _is_denied(text: str, mention: Mention) -> bool:
 def _is_wished(text: str, mention: Mention) -> bool:
     """Wished for, left, or someone else's (see the module docstring)."""
     before = _clause_before(text, mention)
-    elses = mention.dimension in _SINGLE and _SOMEONE_ELSES.search(before)
+    # 「一个是别人家跨境店授权的」: someone else's, named in turn, is a subject of its own.
+    elses = mention.dimension in _SINGLE and _SOMEONE_ELSES.search(before) and not _IN_TURN.search(before)
     return bool(_WISHED.search(before) or elses)
 
 

@@ -28,15 +28,23 @@ _CHECK_TAGS = (
     r"是(这个|这么个|这样的?)意思(吧|吗)?|是的吧|是么|理解(得|的)?(对|没错)(吗|吧)?|没理解错吧|\bright\b|\bcorrect\b|"
     r"\bisn'?t it\b|\bam i right\b"
 )
-_TAG = re.compile(r"(" + _CHECK_TAGS + r"|吧|咯|喽|啰)[\s。？?！!~～.,，]*$")
+_TAG = re.compile(r"(" + _CHECK_TAGS + r"|吧|咯|喽|啰|了没有?)[\s。？?！!~～.,，]*$")
 _CLAUSE_TAG = re.compile(r"(" + _CHECK_TAGS + r")[\s。？?！!~～.,，]*$")
 # 「是说今年12月吗」: a clause that asks what something said means (a sentence opening
 # with 是不是 is mentions.CHECKS); 「…是不是还能带」: a statement asked midway.
 _MEANING = re.compile(r"^(请问)?(是说|是指|指的是|意思是)")
 _MIDWAY = re.compile(r"是不是|是否")
+# The words a yes-or-no question is put with that the answer echoes (asked_with).
+ASKED_WITH = ("会", "是")
+# 「没绑店的号也会被限制吗」: whether a restriction will reach someone, asked as a yes or no.
+_WILL = re.compile(r"会(不会)?(被|受(到)?)?[^，,。？?！!]{0,8}(限制|影响|限|管)(了)?(吗|么|嘛)?[\s。？?！!~～]*$")
 _SENTENCES = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSES = re.compile(r"[^，,。！？!?；;\n\s]+[，,。！？!?；;\n\s]*")
 
+# A verb asked as 「A不A」 (会不会, 能不能, 受不受).
+_A_NOT_A = re.compile(r"([会能受是要行])不\1")
+# 「直播间是不是也一样」: the same as something else, which states nothing of its own.
+_SAME = re.compile(r"(也|都|同样)?(一样|也是这样)")
 _VERB = r"(带|卖|加|添加|挂|上|放|销售|售卖|推|推广|上架|带货|卖货|出)"
 _NEGATED = r"(不能|不可以|不可|不让|不准|不许|不行|没法|无法|禁止|不支持|不再支持|不给|不再|别想)"
 _ONLY_OWN = re.compile(
@@ -101,12 +109,16 @@ _ONLY = re.compile(r"(?<![不非])(只有|只在|仅在|仅有|仅|只是|只对
 @dataclass(frozen=True)
 class Statement:
     """What a message states, per subject group (None: the whole message): the claim,
-    the reason it gives, and the input of a value said to be the only one (「只有X」)."""
+    the reason it gives, the input of a value said to be the only one (「只有X」), and
+    the word it is asked with, which the answer's first word echoes (`asked_with`); and the
+    value said to be the only one."""
 
     group: Optional[int]
     claim: Claim
     reason: Optional[str] = None
     only: Optional[str] = None
+    asked: str = ""
+    only_value: Optional[str] = None
 
 
 def asks_to_check(text: str, bare: bool = True) -> bool:
@@ -116,7 +128,9 @@ def asks_to_check(text: str, bare: bool = True) -> bool:
     put a can-question as a statement."""
     sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()] or [text]
     clauses = [c.strip() for c in _CLAUSES.findall(text)]
-    tagged = any(CHECKS.search(s) or bare and (_TAG.search(s) or _MIDWAY.search(s)) for s in sentences)
+    tagged = any(
+        CHECKS.search(s) or bare and (_TAG.search(s) or _MIDWAY.search(s) or _WILL.search(s)) for s in sentences
+    )
     return tagged or any(_CLAUSE_TAG.search(c) or _MEANING.search(c) for c in clauses)
 
 
@@ -126,9 +140,11 @@ def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:
     start, end = asking_sentence(text)
     if not asks_to_check(text[start:end]):
         return []
-    # 「短视频还能带联盟货吧？」, 「跨境商家是不是也得只加本店商品？」: whether one may,
-    # hoped aloud or asked midway, is a can-question (能/不能), not a claim (是的/不对).
+    # 「短视频还能带联盟货吧？」: whether one may, hoped aloud or asked midway, is a
+    # can-question (能/不能); a restriction asked so (「跨境店是不是也只能带自己店的」)
+    # is a claim, answered in its own word (不是).
     hoped = not asks_to_check(text[start:end], bare=False)
+    asked = asked_with(text[start:end])
     # What is stated is said in the sentences that ask to have it checked: 「跨境店也不让
     # 带别家货了？是不是你们搞错了」 asks whether the assistant is wrong, not the rule.
     checked = [m.span() for m in _SENTENCES.finditer(text) if asks_to_check(m.group())]
@@ -147,19 +163,40 @@ def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:
         group: _statement(text, begin, stop, [m for m in mentions if m.group == group], group)
         for group, (begin, stop) in spans.items()
     }
+    stated = [(said, text[begin:stop]) for g, (begin, stop) in spans.items() for said in [read[g]] if said]
+    if hoped and len({said.claim for said, _ in stated}) <= 1 and all(_modal(said, words) for said, words in stated):
+        return []
     found: List[Statement] = []
     for position, group in enumerate(spans):
         # 「旗舰店和个体店的授权号都只能卖本店的吧」: what is stated once, after the
         # subjects, is stated of each of them.
         said = read[group] or next((read[g] for g in list(spans)[position + 1 :] if read[g]), None)
-        if said is not None and not (hoped and _only_allowed(said)):
-            found.append(replace(said, group=group))
+        if said is not None:
+            found.append(replace(said, group=group, asked=asked))
     return found
 
 
-def _only_allowed(said: Statement) -> bool:
-    """Whether a statement says only whether products may be added."""
-    return said.claim.allowed is not None and said.claim == Claim(allowed=said.claim.allowed) and not said.reason
+def asked_with(text: str) -> str:
+    """The word a yes-or-no question is put with, for the answer to echo: 会 (「也会被
+    限制吗」 → 不会), 是 (「是不是只有直播受限」 → 不是), or "" (对吧, 吧 → 是的/不对)."""
+    sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()] or [text]
+    if any(_WILL.search(s) for s in sentences):
+        return "会"
+    if any(CHECKS.search(s) or _MIDWAY.search(s) for s in sentences):
+        return "是"
+    return ""
+
+
+def _modal(said: Statement, words: str) -> bool:
+    """Whether a statement says only whether one may add products, with a modal (「还能
+    带吧」, 「是不是不行了」) or by likeness (「直播间是不是也一样」): asked so, it is a
+    can-question. Being restricted or only allowed one's own (「是不是也受影响」, 「是不是
+    只能带自己店的」) is a claim."""
+    if said.claim != Claim(allowed=said.claim.allowed) or said.reason or said.only:
+        return False
+    words = _SAME.sub("", words)
+    restricted = _ONLY_OWN.search(words) or _UNAFFECTED.search(words) or _AFFECTED.search(words)
+    return bool(_CAN.search(words) or _CANNOT.search(words)) or not restricted
 
 
 def _spans(text: str, mentions: Sequence[Mention]) -> Dict[Optional[int], Tuple[int, int]]:
@@ -175,7 +212,8 @@ def _spans(text: str, mentions: Sequence[Mention]) -> Dict[Optional[int], Tuple[
 
 
 def _statement(text: str, start: int, end: int, mine: Sequence[Mention], group: Optional[int]) -> Optional[Statement]:
-    said = _RULE_NAME.sub("这条规则", text[start:end])
+    # 「会不会被限制」 asks whether it will be (会), and states no 不会.
+    said = _A_NOT_A.sub(r"\1", _RULE_NAME.sub("这条规则", text[start:end]))
     reason = _REASON.search(said)
     lifted, date = bool(_LIFTED.search(said)), _date(said)
     if lifted and date:
@@ -195,10 +233,21 @@ def _statement(text: str, start: int, end: int, mine: Sequence[Mention], group: 
             closes=closes,
             beyond=lifted or bool(_NUMBER.search(said)),
         )
-    only = next((m.dimension for m in mine if not m.denied and _ONLY.search(text[start : m.start])), None)
+    only = next((m for m in mine if not m.denied and _ONLY.search(text[start : m.start])), None)
+    if only is not None:
+        # 「只有直播受限 橱窗短视频不受影响」: what is said of the only value is in its clause.
+        clause = _CLAUSES.match(text, only.start)
+        allowed = _allowed(clause.group()) if clause else None
+        claim = claim if allowed is None else replace(claim, allowed=allowed)
     if claim.empty and not reason:
         return None
-    return Statement(group, claim, reason.group("reason") if reason else None, only)
+    return Statement(
+        group,
+        claim,
+        reason.group("reason") if reason else None,
+        only.dimension if only else None,
+        only_value=only.value if only else None,
+    )
 
 
 def _allowed(said: str) -> Optional[bool]:

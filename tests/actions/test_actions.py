@@ -192,6 +192,18 @@ def test_details_quote_the_source():
     assert "原文依据" in text and POLICY.clauses["二/1"] in text and "累计添加联盟商品数已达上限" in text
 
 
+def test_a_typed_question_the_classifier_calls_details_is_answered():
+    """「哪几类店铺的号要受这个限制 给我列全一点」 asks for a list, not the last answer's details."""
+    said = tracker(
+        text="具体是哪几类店铺的号要受这个限制 给我列全一点",
+        intent="ask_details",
+        entities=[entity("each", "shop_type")],
+    )
+    _, messages = run(ActionExplainDetails(), said)
+    assert "原文依据" not in texts(messages) and POLICY.label("shop_type", "mall") in texts(messages)
+    assert "跨境店不受这条规则限制" in texts(messages)
+
+
 def test_hand_off_writes_a_summary_and_pauses():
     history = [
         {"event": "user", "text": "橱窗加不了联盟的货"},

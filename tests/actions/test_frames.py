@@ -199,3 +199,39 @@ def test_a_follow_up_naming_whom_it_is_about_asks_again_what_was_asked():
         ("那我们的授权号呢", "ask_who_is_affected", [fact("account_role", "authorized")]),
     )
     assert reply is not None and reply.text.startswith("不能。您专卖店的授权号"), reply
+
+
+@pytest.mark.parametrize(
+    "text, entities, asked, first",
+    [
+        ("没绑定任何店铺的达人号 也会被限制吗", [fact("account_role", "unbound")], "会", "不会，"),
+        ("跨境商家是不是也得只加本店商品", [fact("shop_type", "cross_border")], "是", "不是，跨境店不受"),
+        (
+            "旗舰店的官方号也只能带本店的 对吧",
+            [fact("shop_type", "flagship"), fact("account_role", "official")],
+            "",
+            "是的，",
+        ),
+        (
+            "旗舰店的官方号是不是也只能带本店的",
+            [fact("shop_type", "flagship"), fact("account_role", "official")],
+            "是",
+            "是的，",
+        ),
+    ],
+)
+def test_a_claim_is_answered_in_the_word_it_is_asked_with(text, entities, asked, first):
+    said = [*claim(Claim(allowed=False)), *([{"entity": "claim", "value": asked, "role": "asked"}] if asked else [])]
+    turn = take_turn(parse(text, "nlu_fallback", entities + said), {}, {}, None, None, POLICY, TODAY)
+    assert turn.reply is not None and turn.reply.text.startswith(first), turn.reply
+
+
+def test_a_class_the_rule_is_asked_of_is_answered_whom_it_binds():
+    entities = [{"entity": "each", "value": "shop_type"}]
+    turn = take_turn(
+        parse("这个限制是所有店铺类型都适用吗", "nlu_fallback", entities), {}, {}, None, None, POLICY, TODAY
+    )
+    assert turn.frame is not None and turn.frame.asks[0] == "ask_who_is_affected"
+    text = turn.reply.text if turn.reply else ""
+    assert all(POLICY.label("shop_type", s) in text for s in POLICY.values("shop_type")), text
+    assert "跨境店不受这条规则限制" in text

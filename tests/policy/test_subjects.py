@@ -110,13 +110,14 @@ def test_a_claim_to_check_is_read_from_its_words(text, allowed, status):
         "为什么加不了别家的货",
         "授权号什么时候开始限制的",
         "个体店官方号橱窗还能挂联盟的吧",
-        "跨境商家是不是也得只加本店商品？",
+        "我这号绑的是企业店，直播间加联盟商品是不是不行了",
+        "短视频和橱窗我都试过加不了别人的货了，直播间是不是也一样？",
         "文档上写12月中旬才全部生效,那我们个体店的授权号现在是不是还能在直播间带别家货?",
     ],
 )
 def test_a_plain_question_states_nothing(text):
-    """A can-question hoped aloud (「…还能挂联盟的吧」) or asked midway (「…是不是也得…」)
-    asks 能 or 不能, not 是的."""
+    """A can-question hoped aloud (「…还能挂联盟的吧」) or asked midway with a modal
+    (「…是不是不行了」, 「…是不是也一样」 after 加不了) asks 能 or 不能, not 是的."""
     normal, mentions = read(text)
     assert read_statements(normal, mentions) == []
 
@@ -176,3 +177,35 @@ def test_a_stage_asked_midway_is_still_a_statement_to_check():
 def test_own_products_named_as_the_rule_are_not_asked_about():
     _, mentions = read("Heard the own-products-only rule is still in beta, right?")
     assert not any(m.dimension == "product_source" for m in mentions)
+
+
+@pytest.mark.parametrize(
+    "text, allowed, asked",
+    [
+        # being restricted, or only one's own allowed, asked midway: a claim, in its word
+        ("跨境商家是不是也得只加本店商品？", False, "是"),
+        ("开播前加品跟开播中临时加品 是不是都受这个限制", False, "是"),
+        ("那种没绑定任何店铺的普通达人号 也会被限制吗？", False, "会"),
+        ("跨境店就完全不受影响是吧", True, ""),
+        # subjects said to differ make a claim, whatever the modal
+        ("是不是官方号不能带联盟 授权号还可以", None, "是"),
+    ],
+)
+def test_a_restriction_asked_yes_or_no_is_a_claim_answered_in_its_word(text, allowed, asked):
+    normal, mentions = read(text)
+    found = read_statements(normal, mentions)
+    assert found and {s.asked for s in found} == {asked}
+    if allowed is not None:
+        assert {s.claim.allowed for s in found} == {allowed}
+
+
+def test_what_is_said_of_the_only_value_is_read_in_its_clause():
+    normal, mentions = read("授权号是不是只有直播受限 橱窗短视频不受影响？")
+    (statement,) = read_statements(normal, mentions)
+    assert (statement.claim.allowed, statement.only, statement.only_value) == (False, "scene", "live_before")
+
+
+@pytest.mark.parametrize("text", ["这个rule是不是all shop types都apply？", "是所有店鋪類型都適用嗎"])
+def test_a_class_is_read_beside_chinese_and_in_traditional_characters(text):
+    normal, mentions = read(text)
+    assert classes(normal, mentions) == ("shop_type",)
