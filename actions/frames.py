@@ -22,6 +22,7 @@ from actions.policy.claims import Claim, decode, encode
 from actions.understanding import Statement, Understanding, Values, profile, understand
 
 VERDICT, WHO, BEYOND = "ask_why_cannot_add", "ask_who_is_affected", "ask_beyond_source"
+PASTED = "report_error_message"
 # What a claim states decides the question it is checked as.
 _CLAIM_TOPICS = (
     ("synced", "ask_why_live_products_not_in_showcase"),
@@ -173,7 +174,9 @@ def _subjects(
         subject = Subject(_narrowed(values, denied, policy), *(_stated(said)))
         found.append(subject)
         if said and said.only and said.claim.allowed is not None:
-            found += _others(subject, said, policy)
+            # 「只有官方号跟授权号加不了」: the others are those no subject names.
+            named = {v for other in bases if other is not base for v in other.get(said.only, ())}
+            found += [s for s in _others(subject, said, policy) if not named & set(s.possible[said.only])]
     return _dedup(found)
 
 
@@ -221,11 +224,12 @@ def _asks(understood: Understanding, subjects: Sequence[Subject]) -> Tuple[str, 
         stated = next((topic for part, topic in _CLAIM_TOPICS if any(encode(c).get(part) for c in claims)), None)
         # A pasted error is answered as such (it happens to restricted accounts only);
         # 「不能带了」 said in a claim is no error.
-        pasted = asked[0] == "report_error_message" and understood.errors
+        pasted = asked[0] == PASTED and understood.errors
         if stated and stated in TOPICS and (stated != VERDICT or not pasted):
-            # The classifier's unsure guess is no question beside the claim's.
-            guess = None if understood.sure else understood.intent
-            asked = [stated, *(q for q in asked if q != stated and q != guess)]
+            # The classifier's unsure guess is no question beside the claim's, nor is a
+            # blocked merchant's verdict beside the verdict the claim is checked as.
+            beside = {stated, None if understood.sure else understood.intent, PASTED if stated == VERDICT else None}
+            asked = [stated, *(q for q in asked if q not in beside)]
     return tuple(dict.fromkeys(asked))
 
 

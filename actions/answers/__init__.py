@@ -277,13 +277,26 @@ def _reason_held(s: Situation) -> Optional[bool]:
     return True if shared else None
 
 
+# The words an answer opens with: a verdict's, a claim's (longest first).
+_LEADS = sorted(
+    {
+        "可能已经不能。",
+        "目前还能。",
+        "不能。",
+        "能。",
+        *(f"{w}，" for words in _TRUTH.values() for w in words.values()),
+    },
+    key=len,
+    reverse=True,
+)
 # Two-character words every reason shares, which say nothing of which one it is.
 _COMMON = {"为了", "进一", "一步", "提升", "对抖", "抖音", "平台", "用户", "消费"}
 
 
 def _bare(line: Line) -> Line:
-    """A line without its leading 能。/不能。, to follow a claim's 是的/不对."""
-    for word in ("可能已经不能。", "目前还能。", "不能。", "能。"):
+    """A line without its leading 能。/不能。 (to follow a claim's 是的/不对) or a claim's
+    first word."""
+    for word in _LEADS:
         if line.text.startswith(word):
             return replace(line, text=line.text[len(word) :])
     return line

@@ -93,7 +93,9 @@ def conclusion(s: Situation) -> Line:
         return Line(f"能。{_exemption(s)}。", d.clauses, "conclusion")
     who, where = subject(s), places(s)
     if d.status is Status.NOT_AFFECTED:
-        return Line(f"能。{who}在{where}可以添加本店商品，这条规则只限制非本店商品。", d.clauses, "conclusion")
+        return Line(
+            f"能。这条规则只限制非本店商品，本店商品不受影响，{who}在{where}可以正常添加。", d.clauses, "conclusion"
+        )
     stage = d.timeline.stages[0] if d.timeline else None
     if d.status is Status.NOT_YET and stage:
         return Line(f"目前还能。{who}的限制还没有开始（{stage.told(d.as_of)}）。", stage.clauses, "conclusion")

@@ -33,7 +33,9 @@ _CLAUSE_TAG = re.compile(r"(" + _CHECK_TAGS + r")[\s。？?！!~～.,，]*$")
 # 「是说今年12月吗」: a clause that asks what something said means (a sentence opening
 # with 是不是 is mentions.CHECKS); 「…是不是还能带」: a statement asked midway.
 _MEANING = re.compile(r"^(请问)?(是说|是指|指的是|意思是)")
-_MIDWAY = re.compile(r"是不是|是否")
+_MIDWAY = re.compile(
+    r"是不是|是否|(?<![不还就也要总但只正真倒可])是(?![不否的])(?=[^，,。？?！!\s]{2,}?(吗|么)(\s*还是|[\s？?。]*$))"
+)
 # The words a yes-or-no question is put with that the answer echoes (asked_with).
 ASKED_WITH = ("会", "是")
 # 「没绑店的号也会被限制吗」: whether a restriction will reach someone, asked as a yes or no.
@@ -43,6 +45,8 @@ _CLAUSES = re.compile(r"[^，,。！？!?；;\n\s]+[，,。！？!?；;\n\s]*")
 
 # A verb asked as 「A不A」 (会不会, 能不能, 受不受).
 _A_NOT_A = re.compile(r"([会能受是要行])不\1")
+# 「是所有主播都不能带联盟了吗」: what is said of a whole class is a claim, not a modal.
+_ALL = re.compile(r"所有|全部|一律|全都|任何|\ball\b|\bevery")
 # 「直播间是不是也一样」: the same as something else, which states nothing of its own.
 _SAME = re.compile(r"(也|都|同样)?(一样|也是这样)")
 _VERB = r"(带|卖|加|添加|挂|上|放|销售|售卖|推|推广|上架|带货|卖货|出)"
@@ -110,7 +114,7 @@ _ONLY = re.compile(r"(?<![不非])(只有|只在|仅在|仅有|仅|只是|只对
 class Statement:
     """What a message states, per subject group (None: the whole message): the claim,
     the reason it gives, the input of a value said to be the only one (「只有X」), and
-    the word it is asked with, which the answer's first word echoes (`asked_with`); and the
+    the word it is asked with (是不是, 是…吗, 会), which the answer's first word echoes (`asked_with`); and the
     value said to be the only one."""
 
     group: Optional[int]
@@ -192,7 +196,7 @@ def _modal(said: Statement, words: str) -> bool:
     带吧」, 「是不是不行了」) or by likeness (「直播间是不是也一样」): asked so, it is a
     can-question. Being restricted or only allowed one's own (「是不是也受影响」, 「是不是
     只能带自己店的」) is a claim."""
-    if said.claim != Claim(allowed=said.claim.allowed) or said.reason or said.only:
+    if said.claim != Claim(allowed=said.claim.allowed) or said.reason or said.only or _ALL.search(words):
         return False
     words = _SAME.sub("", words)
     restricted = _ONLY_OWN.search(words) or _UNAFFECTED.search(words) or _AFFECTED.search(words)

@@ -235,3 +235,34 @@ def test_a_class_the_rule_is_asked_of_is_answered_whom_it_binds():
     text = turn.reply.text if turn.reply else ""
     assert all(POLICY.label("shop_type", s) in text for s in POLICY.values("shop_type")), text
     assert "跨境店不受这条规则限制" in text
+
+
+def test_a_claim_about_a_whole_class_names_those_it_does_not_hold_for():
+    text = "精选联盟选品广场是所有号都不能加了吗"
+    entities = [
+        {"entity": "each", "value": "account_role"},
+        fact("scene", "selection_plaza"),
+        *claim(Claim(allowed=False)),
+        {"entity": "claim", "value": "是", "role": "asked"},
+    ]
+    turn = take_turn(parse(text, "nlu_fallback", entities), {}, {}, None, None, POLICY, TODAY)
+    lines = turn.reply.text.split("\n") if turn.reply else []
+    assert lines and lines[0].startswith("不完全是，"), lines
+    assert any("没有绑定店铺的账号不受" in line for line in lines)
+
+
+def test_a_claim_checked_as_a_verdict_needs_no_blocked_merchants_verdict_beside_it():
+    """「是不是官方号跟授权号都加不了」 read as a blocked merchant's question too: the
+    verdict the claim is checked as is said once."""
+    entities = [
+        fact("account_role", "official", 1),
+        fact("account_role", "authorized", 2),
+        fact("scene", "selection_plaza"),
+        *claim(Claim(allowed=False)),
+        {"entity": "claim", "value": "是", "role": "asked"},
+    ]
+    said = parse("选品广场是不是官方号跟授权号都加不了", "report_error_message", entities)
+    turn = take_turn(said, {}, {}, None, None, POLICY, TODAY)
+    assert turn.frame is not None and turn.frame.asks == ("ask_why_cannot_add",)
+    lines = turn.reply.text.split("\n") if turn.reply else []
+    assert sum("在精选联盟选品广场只能添加本店商品" in line for line in lines) == 1, lines

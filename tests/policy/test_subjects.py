@@ -47,6 +47,13 @@ def groups(text):
         ("是不是只有官方号受限 授权号不受？", [{"official"}, {"authorized"}]),
         # a qualifier before its shop makes one shop: 「跨境的专营店」
         ("We're a cross-border 旗舰店, can our official account still add 联盟商品?", [{"cross_border", "official"}]),
+        # a friend's shop is not the merchant's; an account bound to no shop said after it
+        ("我朋友开了个旗舰店 但我的号跟他店没有任何绑定 我直播带他店的货能行吗", [{"unbound"}]),
+        # someone else's shop named in turn is a subject of its own
+        (
+            "我手上两个号 一个是我们专营店授权的 一个是别人家跨境店授权的",
+            [{"specialty", "authorized"}, {"cross_border", "authorized"}],
+        ),
         # the rule restated (官方号只能卖本店商品) is not a second account of the merchant's
         ("我不是商家，也从没开过店，就是个带货博主，看到说官方号只能卖本店商品，那我呢", [{"unbound"}]),
     ],
@@ -187,6 +194,8 @@ def test_own_products_named_as_the_rule_are_not_asked_about():
         ("开播前加品跟开播中临时加品 是不是都受这个限制", False, "是"),
         ("那种没绑定任何店铺的普通达人号 也会被限制吗？", False, "会"),
         ("跨境店就完全不受影响是吧", True, ""),
+        # 「是…吗」 asks a yes or no too; what is said of a whole class is a claim
+        ("现在是所有主播都不能带联盟了吗 还是只有跟店铺绑了的号", False, "是"),
         # subjects said to differ make a claim, whatever the modal
         ("是不是官方号不能带联盟 授权号还可以", None, "是"),
     ],
@@ -209,3 +218,8 @@ def test_what_is_said_of_the_only_value_is_read_in_its_clause():
 def test_a_class_is_read_beside_chinese_and_in_traditional_characters(text):
     normal, mentions = read(text)
     assert classes(normal, mentions) == ("shop_type",)
+
+
+def test_an_account_bound_to_the_shops_is_not_one_bound_to_none():
+    _, mentions = read("一家个体店一家企业店 两家绑的号现在还能带联盟吗")
+    assert any(m.value == "unbound" and m.denied for m in mentions)
