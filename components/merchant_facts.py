@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.policy import INPUTS, UnknownValueError, load_policy, match_errors, normalise
 from actions.policy.claims import encode
 from actions.policy.mentions import Mention, classes, is_denied_at, read_mentions
-from actions.policy.statements import Statement, read_statements
+from actions.policy.statements import Statement, places_apart, read_statements
 
 DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "blocked", "each", "claim"
 # Where QuestionWindow keeps the whole text of a message it cut (components/merchant_words.py).
@@ -63,7 +63,7 @@ class MerchantFacts(ConfiguredComponent):
             entities = message.get(ENTITIES) or []
             others = [e for e in entities if e.get("entity") not in INPUTS]
             found = [m for m in map(_mention, entities) if m is not None]
-            mentions = read_mentions(text, found, load_policy())
+            mentions = places_apart(text, read_mentions(text, found, load_policy()))
             facts = [_entity(m) for m in mentions]
             facts += [_whole(text, EACH, name) for name in classes(text, mentions)]
             facts += [_whole(text, ERROR, error.id) for error in match_errors(text)]

@@ -62,7 +62,7 @@ _CAN = re.compile(
 _CANNOT = re.compile(_NEGATED + r"[^，,。；;]{0,2}" + _VERB + r"?|" + _VERB + r"(不了|不上|不进)")
 _UNAFFECTED = re.compile(
     r"不受[^，,。；;]{0,8}?(影响|限制|约束|管)|不受(这条|此|该|规则)|(没|没有|不会|不)被(限制|限|管|约束|影响|拦)|没(有)?(影响|限制|关系)|不影响|不限制|不限(?!量)|不管|无所谓|"
-    r"没事|不用管|豁免|例外|除外|不算|不包括|不在(范围|限制)"
+    r"没事|没问题|(?<![a-z])ok(?![a-z])|不用管|豁免|例外|除外|不算|不包括|不在(范围|限制)"
 )
 _AFFECTED = re.compile(
     r"(?<!不)受(影响|限制|约束|限|管)|(?<![没不])被(限制|限|管|约束|拦|卡)|(限制|约束|管控)(了|住|的)|也(受|要|得|一样|算|会被)|"
@@ -136,6 +136,22 @@ def asks_to_check(text: str, bare: bool = True) -> bool:
         CHECKS.search(s) or bare and (_TAG.search(s) or _MIDWAY.search(s) or _WILL.search(s)) for s in sentences
     )
     return tagged or any(_CLAUSE_TAG.search(c) or _MEANING.search(c) for c in clauses)
+
+
+def places_apart(text: str, mentions: Sequence[Mention]) -> List[Mention]:
+    """「直播挂不了联盟这个我懂 但短视频挂联盟还是ok的 我理解得对不对」: one subject whose
+    places are said, clause by clause, to differ: each place becomes a subject of its own
+    (its `group`), so each is checked against what is said of it."""
+    start, end = asking_sentence(text)
+    scenes = [m for m in mentions if m.dimension == "scene" and not m.denied]
+    if any(m.group for m in mentions) or len(scenes) < 2 or not asks_to_check(text[start:end]):
+        return list(mentions)
+    bounds = [m.start for m in scenes[1:]] + [len(text)]
+    said = [_allowed(text[m.start : stop]) for m, stop in zip(scenes, bounds, strict=True)]
+    if None in said or len(set(said)) < 2:
+        return list(mentions)
+    groups = {id(m): index for index, m in enumerate(scenes, 1)}
+    return [replace(m, group=groups[id(m)]) if id(m) in groups else m for m in mentions]
 
 
 def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:

@@ -6,7 +6,7 @@ import pytest
 from actions.policy import Status, load_policy, normalise_text
 from actions.policy.claims import Claim
 from actions.policy.mentions import Mention, classes, read_mentions
-from actions.policy.statements import asks_to_check, read_statements
+from actions.policy.statements import asks_to_check, places_apart, read_statements
 from actions.policy.words import names_in
 
 POLICY = load_policy()
@@ -223,3 +223,17 @@ def test_a_class_is_read_beside_chinese_and_in_traditional_characters(text):
 def test_an_account_bound_to_the_shops_is_not_one_bound_to_none():
     _, mentions = read("一家个体店一家企业店 两家绑的号现在还能带联盟吗")
     assert any(m.value == "unbound" and m.denied for m in mentions)
+
+
+def test_places_said_to_differ_are_checked_each():
+    normal, mentions = read("专营店的授权号直播挂不了联盟这个我懂 但发短视频挂联盟商品还是ok的 我理解得对不对")
+    apart = places_apart(normal, mentions)
+    scenes = {m.value: m.group for m in apart if m.dimension == "scene"}
+    assert scenes == {"live_before": 1, "short_video": 2}
+    said = {s.group: s.claim.allowed for s in read_statements(normal, apart)}
+    assert (said[1], said[2]) == (False, True)
+
+
+def test_places_said_alike_stay_one_subject():
+    normal, mentions = read("专营店的授权号直播和短视频都挂不了联盟了对吧")
+    assert places_apart(normal, mentions) == mentions
