@@ -40,6 +40,8 @@ _MIDWAY = re.compile(
 ASKED_WITH = ("会", "是")
 # 「没绑店的号也会被限制吗」: whether a restriction will reach someone, asked as a yes or no.
 _WILL = re.compile(r"会(不会)?(被|受(到)?)?[^，,。？?！!]{0,8}(限制|影响|限|管)(了)?(吗|么|嘛)?[\s。？?！!~～]*$")
+# A sentence asked yes or no.
+_ASKED = re.compile(r"(吗|么|嘛)[\s。？?！!~～]*$")
 _SENTENCES = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSES = re.compile(r"[^，,。！？!?；;\n\s]+[，,。！？!?；;\n\s]*")
 
@@ -59,10 +61,12 @@ _ONLY_OWN = re.compile(
 _CAN = re.compile(
     r"(?<![不只])(能|可以|可|还能|还可以|照样|照常|仍然|仍可|依然|正常|随便|继续|一样能|也能|都能)" + _VERB
 )
+# 「短视频挂联盟还是ok的」: allowed, said as a modal says it.
+_FINE = re.compile(r"没问题|(?<![a-z])ok(?![a-z])|可以的|行的")
 _CANNOT = re.compile(_NEGATED + r"[^，,。；;]{0,2}" + _VERB + r"?|" + _VERB + r"(不了|不上|不进)")
 _UNAFFECTED = re.compile(
     r"不受[^，,。；;]{0,8}?(影响|限制|约束|管)|不受(这条|此|该|规则)|(没|没有|不会|不)被(限制|限|管|约束|影响|拦)|没(有)?(影响|限制|关系)|不影响|不限制|不限(?!量)|不管|无所谓|"
-    r"没事|没问题|(?<![a-z])ok(?![a-z])|不用管|豁免|例外|除外|不算|不包括|不在(范围|限制)"
+    r"没事|不用管|豁免|例外|除外|不算|不包括|不在(范围|限制)"
 )
 _AFFECTED = re.compile(
     r"(?<!不)受(影响|限制|约束|限|管)|(?<![没不])被(限制|限|管|约束|拦|卡)|(限制|约束|管控)(了|住|的)|也(受|要|得|一样|算|会被)|"
@@ -113,9 +117,8 @@ _ONLY = re.compile(r"(?<![不非])(只有|只在|仅在|仅有|仅|只是|只对
 @dataclass(frozen=True)
 class Statement:
     """What a message states, per subject group (None: the whole message): the claim,
-    the reason it gives, the input of a value said to be the only one (「只有X」), and
-    the word it is asked with (是不是, 是…吗, 会), which the answer's first word echoes (`asked_with`); and the
-    value said to be the only one."""
+    the reason it gives, the input and the value said to be the only one (「只有X」),
+    and the word it is asked with, which the answer's first word echoes (`asked_with`)."""
 
     group: Optional[int]
     claim: Claim
@@ -128,14 +131,17 @@ class Statement:
 def asks_to_check(text: str, bare: bool = True) -> bool:
     """Whether a sentence of `text` opens with 是不是/是否 or ends in a tag, or a clause
     of it ends in a tag (「…对吧 不光是直播」) or opens with 是说; when `bare`, also a bare
-    particle ending a sentence (…吧) or 是不是 inside one (「跨境商家是不是也得…」), which
-    put a can-question as a statement."""
+    particle ending a clause (…吧), 是不是 inside a sentence (「跨境商家是不是也得…」) or a
+    stage asked with 吗 (「还在内测吗」), which may put a can-question as a statement."""
     sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()] or [text]
     clauses = [c.strip() for c in _CLAUSES.findall(text)]
-    tagged = any(
-        CHECKS.search(s) or bare and (_TAG.search(s) or _MIDWAY.search(s) or _WILL.search(s)) for s in sentences
-    )
-    return tagged or any(_CLAUSE_TAG.search(c) or _MEANING.search(c) for c in clauses)
+    tagged = any(CHECKS.search(s) or bare and (_MIDWAY.search(s) or _WILL.search(s) or _staged(s)) for s in sentences)
+    return tagged or any(_CLAUSE_TAG.search(c) or _MEANING.search(c) or bare and _TAG.search(c) for c in clauses)
+
+
+def _staged(sentence: str) -> bool:
+    """「还在内测吗」, 「现在已经全面生效了吗」: a stage of the restriction asked yes or no."""
+    return bool(_ASKED.search(sentence)) and any(words.search(sentence) for _, words in _STATUSES)
 
 
 def places_apart(text: str, mentions: Sequence[Mention]) -> List[Mention]:
@@ -202,7 +208,7 @@ def asked_with(text: str) -> str:
     sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()] or [text]
     if any(_WILL.search(s) for s in sentences):
         return "会"
-    if any(CHECKS.search(s) or _MIDWAY.search(s) for s in sentences):
+    if any(CHECKS.search(s) or _MIDWAY.search(s) or _staged(s) for s in sentences):
         return "是"
     return ""
 
@@ -216,7 +222,7 @@ def _modal(said: Statement, words: str) -> bool:
         return False
     words = _SAME.sub("", words)
     restricted = _ONLY_OWN.search(words) or _UNAFFECTED.search(words) or _AFFECTED.search(words)
-    return bool(_CAN.search(words) or _CANNOT.search(words)) or not restricted
+    return bool(_CAN.search(words) or _CANNOT.search(words) or _FINE.search(words)) or not restricted
 
 
 def _spans(text: str, mentions: Sequence[Mention]) -> Dict[Optional[int], Tuple[int, int]]:
@@ -282,7 +288,7 @@ def _allowed(said: str) -> Optional[bool]:
         return True
     if _CANNOT.search(said) or _AFFECTED.search(said):
         return False
-    if _CAN.search(said):
+    if _CAN.search(said) or _FINE.search(said):
         return True
     return None
 

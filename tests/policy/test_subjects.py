@@ -56,6 +56,8 @@ def groups(text):
         ),
         # the rule restated (官方号只能卖本店商品) is not a second account of the merchant's
         ("我不是商家，也从没开过店，就是个带货博主，看到说官方号只能卖本店商品，那我呢", [{"unbound"}]),
+        # a value denied in English is no subject: 「not X, it's Y」
+        ("oh sorry, not cross-border, it's a 专卖店", [{"exclusive"}]),
     ],
 )
 def test_several_subjects_are_told_apart_by_who_they_are(text, expected):
@@ -101,6 +103,10 @@ def test_an_account_of_the_shop_is_not_an_unbound_one(text):
         ("到12月底限制就取消了 是吧", True, None),
         ("是不是还在内测啊", None, Status.INTERNAL_TEST),
         ("现在已经全面生效了对吗", None, Status.IN_EFFECT),
+        # a stage asked yes or no; a clause ending in 吧 before another question
+        ("还在内测吗", None, Status.INTERNAL_TEST),
+        ("现在还有哪类店铺的授权号没生效吗", None, Status.NOT_YET),
+        ("那是刚上线的功能吧 过阵子就恢复了？", None, Status.INTERNAL_TEST),
     ],
 )
 def test_a_claim_to_check_is_read_from_its_words(text, allowed, status):
@@ -214,7 +220,9 @@ def test_what_is_said_of_the_only_value_is_read_in_its_clause():
     assert (statement.claim.allowed, statement.only, statement.only_value) == (False, "scene", "live_before")
 
 
-@pytest.mark.parametrize("text", ["这个rule是不是all shop types都apply？", "是所有店鋪類型都適用嗎"])
+@pytest.mark.parametrize(
+    "text", ["这个rule是不是all shop types都apply？", "是所有店鋪類型都適用嗎", "还有哪类店铺没生效吗"]
+)
 def test_a_class_is_read_beside_chinese_and_in_traditional_characters(text):
     normal, mentions = read(text)
     assert classes(normal, mentions) == ("shop_type",)
