@@ -8,6 +8,7 @@ import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Text, Type
 
 import sqlalchemy as sa
@@ -34,6 +35,9 @@ class Turn:
 
 
 _CURRENT_TURN: ContextVar[Optional[Turn]] = ContextVar("current_turn", default=None)
+# The conversation this turn's `retrieve` found nothing of: the tracker Rasa then creates
+# (through its fail-safe wrapper, which this store cannot mark) has no event stored yet.
+_NEW_CONVERSATION: ContextVar[Optional[Text]] = ContextVar("new_conversation", default=None)
 
 
 @contextmanager
@@ -80,7 +84,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         try:
             super().__init__(*args, **kwargs)
             if self.engine.dialect.name == "sqlite":
-                sa.event.listen(self.engine, "connect", _write_ahead_log)
+                self._keep_connections()
             # The parent logs and carries on when it cannot create its tables.
             with self.session_scope() as session:
                 session.execute(sa.text("SELECT 1"))
@@ -89,6 +93,20 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             raise TrackerStoreUnavailable(
                 f"cannot reach the conversation database at {where}: {type(error).__name__}: {error}"
             ) from error
+
+    def _keep_connections(self) -> None:
+        """SQLite through a pool that keeps its connections open: SQLAlchemy 1.4 opens a
+        file database with NullPool, a new connection (and a write-ahead-log checkpoint
+        when it closes) for each read and each save of a turn. A kept connection is
+        dropped when its file is no longer there, so a moved or deleted database fails
+        the save (and the merchant is told) instead of writing to the lost file."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+        sa.event.listen(self.engine, "connect", _write_ahead_log)
+        if url.database and url.database != ":memory:":
+            sa.event.listen(self.engine, "checkout", functools.partial(_still_there, Path(url.database).absolute()))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     @contextmanager
     def session_scope(self) -> Iterator[Any]:
@@ -107,7 +125,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             row = session.get(ConversationState, sender_id)
             if row is None:
-                return await super().retrieve(sender_id)
+                tracker = await super().retrieve(sender_id)
+                _NEW_CONVERSATION.set(sender_id if tracker is None else None)
+                return tracker
             recent = (
                 session.query(self.SQLEvent)
                 .filter(self.SQLEvent.sender_id == sender_id)
@@ -128,6 +148,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         only once they are committed, so the broker's records never show what the
         conversation lacks."""
         stored = getattr(tracker, _STORED, None)
+        if stored is None and _NEW_CONVERSATION.get() == tracker.sender_id:
+            stored = 0  # once: a later tracker of this conversation may hold stored events
+            _NEW_CONVERSATION.set(None)
         try:
             if stored is None:
                 new_events = await self._unread_events(tracker)
@@ -157,8 +180,10 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     def _append(self, tracker: DialogueStateTracker, new_events: List[Event]) -> None:
         """Stores the events added since the tracker was read, and the new state."""
         with self.session_scope() as session:
-            for event in new_events:
-                session.add(self._row(tracker.sender_id, event))
+            if new_events:
+                # One multi-row INSERT: the ORM would build and flush an object per event.
+                rows = [self._row(tracker.sender_id, event) for event in new_events]
+                session.execute(self.SQLEvent.__table__.insert(), rows)
             updated = (
                 session.query(ConversationState)
                 .filter(ConversationState.sender_id == tracker.sender_id)
@@ -169,16 +194,18 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             session.commit()
         setattr(tracker, _STORED, len(tracker.events))
 
-    def _row(self, sender_id: Text, event: Event) -> Any:
+    @staticmethod
+    def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
+        """An event as a row of Rasa's `events` table."""
         data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _save_state(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
@@ -214,6 +241,13 @@ def _write_ahead_log(connection: Any, _: Any) -> None:
     """SQLite in write-ahead-log mode: one sync per saved turn instead of two, and reads
     (the maintainer view, a second process) do not wait for writes."""
     connection.execute("PRAGMA journal_mode=WAL")
+
+
+def _still_there(database: Path, *_: Any) -> None:
+    """Drops a kept SQLite connection whose database file was moved or deleted: SQLAlchemy
+    then opens a new one, which fails the same way a save to a missing database does."""
+    if not database.exists():
+        raise sa.exc.DisconnectionError(f"the database file {database} is gone")
 
 
 def _restored(state: Dict[Text, Any]) -> List[Dict[Text, Any]]:

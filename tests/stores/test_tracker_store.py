@@ -8,7 +8,7 @@ from typing import Any, List
 import pytest
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -120,6 +120,23 @@ def test_every_event_is_stored_and_published_exactly_once(stores):
     assert len(stored) == expected
     assert [event.timestamp for event in stored] == sorted({event.timestamp for event in stored})
     assert len(broker.published) == expected
+
+
+def test_a_new_conversation_through_rasas_fail_safe_is_appended_not_read_back(stores, monkeypatch):
+    bounded, full, broker = stores
+    server = FailSafeTrackerStore(bounded)  # as Rasa wraps the configured store
+
+    async def first_turn() -> None:
+        tracker = await server.get_or_create_tracker("m9")
+        for event in turn(0):
+            tracker.update(event)
+        await server.save(tracker)
+
+    monkeypatch.setattr(bounded, "_unread_events", None)  # the read-back path of a tracker it did not read
+    run(first_turn())
+    stored = run(full.retrieve_full_tracker("m9")).events
+    assert len(stored) == len(broker.published) == 1 + len(turn(0))
+    assert run(bounded.retrieve("m9")).current_slot_values()["question"] == "q0"
 
 
 def test_a_read_starts_at_the_latest_session(stores):
