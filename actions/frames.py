@@ -21,7 +21,7 @@ from actions.policy import PROFILE, Policy, candidates
 from actions.policy.claims import Claim, decode, encode
 from actions.understanding import Statement, Understanding, Values, profile, understand
 
-VERDICT, WHO, BEYOND = "ask_why_cannot_add", "ask_who_is_affected", "ask_beyond_source"
+VERDICT, WHO, BEYOND, FUTURE = "ask_why_cannot_add", "ask_who_is_affected", "ask_beyond_source", "ask_rule_future"
 PASTED = "report_error_message"
 # What a claim states decides the question it is checked as.
 _CLAIM_TOPICS = (
@@ -66,13 +66,15 @@ def read_frame(
     `last` is the frame answered before. None when the message asks nothing."""
     if not understood.questions:
         return None
-    follows = last is not None and (understood.follows_up or understood.corrects or _facts_only(understood))
-    if follows and last is not None:
-        return _followed(understood, denied, last, policy)
     if BEYOND in understood.questions:
         # 「授权取消掉，那个号是不是就能…」: what lies beyond the source is no claim the
         # engine can check; it is said to be beyond it.
         understood = replace(understood, claims={})
+    elif FUTURE in understood.questions:
+        understood = replace(understood, claims=_of_today(understood.claims))
+    follows = last is not None and (understood.follows_up or understood.corrects or _facts_only(understood))
+    if follows and last is not None:
+        return _followed(understood, denied, last, policy)
     bases = _bases(understood, claimed, known or {})
     # Chinese leaves the subject out (「橱窗还能挂联盟的吗」): a question is the merchant's
     # own unless it names a class or several subjects.
@@ -86,7 +88,20 @@ def read_frame(
         errors=tuple(e.id for e in understood.errors),
         compares=understood.compares,
         asked_with=_asked_with(understood),
+        closed=understood.closed,
     )
+
+
+def _of_today(claims: Mapping[Optional[int], Statement]) -> Dict[Optional[int], Statement]:
+    """What a question about the rule's future states that today's rule can check: a
+    verdict it asks will come (「跨境店以后会不会也被限制」) is not; one the merchant
+    asserts (「到12月底限制就取消了 是吧」) is checked, and so is a stage or a date."""
+    kept = {}
+    for group, said in claims.items():
+        claim = replace(said.claim, allowed=None) if said.asked == "会" else said.claim
+        if not claim.empty:
+            kept[group] = replace(said, claim=claim)
+    return kept
 
 
 def _asked_with(understood: Understanding) -> str:
@@ -132,6 +147,7 @@ def _followed(understood: Understanding, denied: Values, last: Frame, policy: Po
         errors=tuple(e.id for e in understood.errors),
         compares=understood.compares,
         asked_with=_asked_with(understood) if statement else last.asked_with,
+        closed=understood.closed,
     )
 
 
@@ -145,8 +161,12 @@ def _replaced(possible: Mapping[str, Sequence[str]], said: Values, policy: Polic
 
 
 def _asked_by_this(understood: Understanding, question: str) -> bool:
-    """Whether this message asks `question` itself: a sure intent, or its words."""
-    return understood.sure and understood.intent == question and question != "inform_profile"
+    """Whether this message asks `question` itself: a sure intent, or its words
+    (「那要是一直这样 会扣保证金不」 asks beyond the source)."""
+    by_intent = understood.sure and understood.intent == question and question != "inform_profile"
+    # Only words ask a question beyond the source or one marked `asked_by_words`.
+    by_words = question in understood.worded and (question == BEYOND or TOPICS[question].asked_by_words)
+    return by_intent or by_words
 
 
 def _bases(understood: Understanding, claimed: Values, known: Mapping[str, Sequence[str]]) -> List[Values]:

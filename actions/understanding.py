@@ -20,7 +20,7 @@ from actions.answers import DEFAULT_QUESTION, TOPICS
 from actions.policy import PROFILE, Policy, UnknownValueError, normalise
 from actions.policy.claims import Claim, decode
 from actions.policy.model import ErrorMessage
-from actions.policy.statements import ASKED_WITH
+from actions.policy.statements import ASKED_WITH, after_closing
 
 FALLBACK, OUT_OF_SCOPE, INFORM = "nlu_fallback", "out_of_scope", "inform_profile"
 # Entities the NLU adds beside the engine's inputs (components/merchant_facts.py).
@@ -60,7 +60,7 @@ SURE = 0.7
 LIKELY = 0.3
 PASTED_ERROR, VERDICT, CREATOR = "report_error_message", "ask_why_cannot_add", "ask_keep_selling_as_creator"
 OTHERS, QUOTA, BEYOND, WHO = "ask_why_others_still_sell", "ask_limit_quota", "ask_beyond_source", "ask_who_is_affected"
-WHERE, ERROR_LOCATION = "ask_where_to_operate", "ask_error_location"
+WHERE, ERROR_LOCATION, FUTURE = "ask_where_to_operate", "ask_error_location", "ask_rule_future"
 # The merchant restates the rule (「…只能卖本店商品了对吧」): not the question when
 # another is asked.
 _RESTATED = re.compile(
@@ -97,6 +97,7 @@ class Understanding:
     intent: Optional[str]
     confidence: float
     questions: Tuple[str, ...] = ()
+    worded: Tuple[str, ...] = ()
     claimed: Values = field(default_factory=dict)
     denied: Values = field(default_factory=dict)
     product_source: Optional[str] = None
@@ -111,6 +112,7 @@ class Understanding:
     compares: str = ""
     follows_up: bool = False
     corrects: bool = False
+    closed: bool = False  # asked of the time after the shop is closed: the account is unbound
     following: bool = False
 
     @property
@@ -154,9 +156,14 @@ def understand(
     if name == FALLBACK and ranking and ranking[0][0] == OUT_OF_SCOPE:
         name = OUT_OF_SCOPE
     claimed, denied = _values(entities, PROFILE, policy)
+    text = str(parse.get("text") or "")
+    closed = after_closing(text)
+    if closed and not claimed.get("account_role"):
+        # After the shop is closed the account is unbound, whatever else the words deny.
+        claimed = {**claimed, "account_role": policy.unbound_roles}
+        denied = {name: values for name, values in denied.items() if name != "account_role"}
     sources, _ = _values(entities, ("product_source",), policy)
     found = {str(e.get("value")) for e in entities if e.get("entity") == ERROR}
-    text = str(parse.get("text") or "")
     understood = Understanding(
         intent=name,
         confidence=float(intent.get("confidence") or 0.0),
@@ -174,6 +181,7 @@ def understand(
         compares=_compared(text),
         follows_up=len(text) <= FOLLOW_UP_LENGTH and bool(_FOLLOW_UP.search(_QUOTED.sub("", text.strip()))),
         corrects=bool(_CORRECTS.search(text)),
+        closed=closed,
     )
     cues = [str(e.get("value")) for e in entities if e.get("entity") == QUESTION and e.get("value") in TOPICS]
     following = answered and (understood.follows_up or understood.corrects) and pending in TOPICS
@@ -190,7 +198,7 @@ def understand(
         # two, with no fact of the rule and none of the words that ask it.
         understood = replace(understood, intent=FALLBACK)
     asked = _asked(understood, ranking, cues, str(parse.get("text") or ""), pending)
-    return replace(understood, questions=asked)
+    return replace(understood, questions=asked, worded=tuple(cues))
 
 
 def _groups(entities: List[Dict[str, Any]], policy: Policy) -> Tuple[Values, ...]:
@@ -330,6 +338,10 @@ def _asked(
         # 「别人能带我不能带 这是在搞灰度吗」, 「短视频和橱窗的商品分别在哪加」: the words
         # name the question; the verdict after.
         asked = _first(named[0], asked)
+    if FUTURE in cues and main in (VERDICT, WHO):
+        # 「那跨境店以后会不会也被限制」: the words ask what the rule will become; what
+        # it is today after.
+        asked = _first(FUTURE, asked)
     if main == BEYOND and BEYOND not in cues and understood.claims:
         # 「官方号跟授权号应该是一个待遇吧 都只能挂本店的货 对吧」: a statement of the
         # rule's to check, not something beyond it.

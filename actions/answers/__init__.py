@@ -142,6 +142,7 @@ def _cases(
                         subject.claim,
                         subject.reason,
                         spared,
+                        frame.closed,
                     ),
                 )
             )

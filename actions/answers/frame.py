@@ -36,6 +36,7 @@ class Frame:
     errors: Tuple[str, ...] = ()
     compares: str = ""  # 「一样」 or 「区别」: the message asks whether its subjects differ
     asked_with: str = ""  # 会 or 是: the word a claim is asked with, which the answer echoes
+    closed: bool = False  # asked of the time after the shop is closed (「关完之后这个号…」)
 
     @classmethod
     def of(cls, asks: Sequence[str], possible: Mapping[str, Tuple[str, ...]], **rest: Any) -> "Frame":

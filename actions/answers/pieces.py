@@ -10,7 +10,7 @@ ahead as 「预计…」.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from actions.policy import PROFILE, Candidates, Decision, Policy, Status
@@ -47,6 +47,7 @@ class Situation:
     claim: Optional[Claim] = None
     reason: Optional[str] = None
     spared: Tuple[Decision, ...] = ()
+    closed: bool = False  # asked of the time after the shop is closed
 
     @property
     def decision(self) -> Decision:
@@ -89,8 +90,12 @@ class Situation:
 def conclusion(s: Situation) -> Line:
     """能/不能 first, for this merchant's shop, account and scenes."""
     d = s.decision
+    if d.exemption and s.closed:
+        # 「关完之后这个号能接着带别人家的货吗」: closing is what unbinds the account.
+        fix = s.policy.quoted.close_shop
+        return Line(f"能。{fix.text}。", merge(fix.clauses, d.clauses), "conclusion")
     if d.exemption:
-        return Line(f"能。{_exemption(s)}。", d.clauses, "conclusion")
+        return replace(exempt(s), text=f"能。{exempt(s).text}")
     who, where = subject(s), places(s)
     if d.status is Status.NOT_AFFECTED:
         return Line(
@@ -104,6 +109,12 @@ def conclusion(s: Situation) -> Line:
         text = f"可能已经不能。针对{who}的限制正在内测，您的账号可能已被覆盖；覆盖后在{where}只能添加本店商品。"
         return Line(text, clauses, "conclusion")
     return Line(f"不能。{who}在{where}只能添加本店商品。", clauses, "conclusion")
+
+
+def exempt(s: Situation) -> Line:
+    """An exemption said as the fact it is, the answer to whom the rule binds
+    (「跨境店不受这条规则限制。」); a verdict says 能 before it."""
+    return Line(f"{_exemption(s)}。", s.decision.clauses, "conclusion")
 
 
 def brief(s: Situation) -> Line:

@@ -22,6 +22,7 @@ from actions.answers.pieces import (
     conclusion,
     dates,
     error_line,
+    exempt,
     exemptions,
     fix_text,
     fixes,
@@ -148,7 +149,8 @@ def _status(s: Situation) -> Lines:
 def _future(s: Situation) -> Lines:
     """Lifting, pausing or relaxing the rule: not in the source; its status today."""
     note = s.policy.quoted.future_unknown
-    return (*_status(s), Line(f"{note.text}。", note.clauses, "future"))
+    today = (exempt(s),) if s.exempt else _status(s)
+    return (*today, Line(f"{note.text}。", note.clauses, "future"))
 
 
 def who_view(decision: Decision, policy: Policy) -> Hashable:

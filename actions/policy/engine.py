@@ -180,11 +180,15 @@ def candidates(
     denied: Mapping[str, Sequence[str]],
 ) -> Dict[str, Tuple[str, ...]]:
     """The values each profile input may still have: those the merchant claimed, or
-    else every value they have not denied."""
+    else every value they have not denied. An account bound to no shop has no shop
+    type: a shop type claimed leaves it out of the roles (「我们是跨境店」)."""
     found = {}
     for name in PROFILE:
         said = tuple(claimed.get(name) or ())
-        found[name] = said or tuple(v for v in policy.values(name) if v not in set(denied.get(name) or ()))
+        ruled_out = set(denied.get(name) or ())
+        if name == "account_role" and claimed.get("shop_type"):
+            ruled_out |= set(policy.unbound_roles)
+        found[name] = said or tuple(v for v in policy.values(name) if v not in ruled_out)
         found[name] = found[name] or policy.values(name)
     return found
 

@@ -176,6 +176,7 @@ class Quoted:
     beyond_source: Text = field(metadata=_from("notes"))
     blocked_elsewhere: Text = field(metadata=_from("notes"))
     add_own_products: Text = field(metadata=_from("fixes"))
+    close_shop: Text = field(metadata=_from("fixes"))
 
 
 @dataclass(frozen=True, eq=False)

@@ -105,6 +105,11 @@ _BY = re.compile(r"覆盖(完|了)|完成|之前|以前|前(就|已)|为止")
 _SYNCED = re.compile(r"(不会?再?|没有?|不再|无法|不能)?(再)?(同步|带到|进到|出现在)")
 # Closing the shop, said to free the account or not (「就算关店也没用吧」).
 _CLOSING = r"(关店|关了店|把[^，,。]{0,6}店?关(掉|了)?|注销(店|小店)?|关掉[^，,。]{0,4}店)"
+# The time after the shop is closed (「关完之后」, 「店关了以后」): the account is then bound
+# to no shop (六/Q3/答: 关店成功后账号会自动和店铺解绑).
+_AFTER_CLOSING = re.compile(
+    r"(关店|关了店|(店铺|小店|店)(已经)?关(了|掉|完)|关(完|掉|了)(店铺|小店|店)?)[^，。,；;？?！!]{0,2}(之后|以后|后)"
+)
 _CLOSES = re.compile(_CLOSING + r"[^，,。]{0,12}(解绑|不受|不限|就能|就可以|就行|没事|又能)")
 _CLOSES_NOT = re.compile(_CLOSING + r"[^，,。]{0,8}(没用|无用|白搭|不管用|还是会?被?(限制|限|管)|也不行|还是不行)")
 _NUMBER = re.compile(r"\d+\s*(个|件|款|条|单|次)|(上限|最多|限)[^，,。]{0,4}\d+")
@@ -291,6 +296,11 @@ def _allowed(said: str) -> Optional[bool]:
     if _CAN.search(said) or _FINE.search(said):
         return True
     return None
+
+
+def after_closing(text: str) -> bool:
+    """Whether `text` asks of the time after the merchant's shop is closed."""
+    return bool(_AFTER_CLOSING.search(text))
 
 
 def _closes(said: str) -> Optional[bool]:

@@ -53,9 +53,11 @@ def test_an_input_that_does_not_change_the_answer_is_not_asked_for():
 def test_the_one_input_that_splits_the_answer_is_asked_for_with_its_values(mid_rollout):
     events, messages = answer(slots={"shop_type": ["flagship"]}, intent="ask_why_cannot_add")
     assert [m["response"] for m in messages] == ["utter_ask_account_role"]
+    # A shop's account is bound to it: an account bound to no shop is not offered.
     assert messages[0]["buttons"] == [
         {"title": v.label, "payload": f'/inform_profile{{"account_role":"{v.id}"}}'}
         for v in POLICY.vocabulary["account_role"].values()
+        if v.id not in POLICY.unbound_roles
     ]
     assert slot_events(events)["asked_for"] == "account_role"
     assert slot_events(events)["question"] == "ask_why_cannot_add"

@@ -266,3 +266,69 @@ def test_a_claim_checked_as_a_verdict_needs_no_blocked_merchants_verdict_beside_
     assert turn.frame is not None and turn.frame.asks == ("ask_why_cannot_add",)
     lines = turn.reply.text.split("\n") if turn.reply else []
     assert sum("在精选联盟选品广场只能添加本店商品" in line for line in lines) == 1, lines
+
+
+def question(topic: str) -> Dict[str, Any]:
+    return {"entity": "question", "value": topic}
+
+
+def test_a_verdict_asked_of_the_future_is_not_checked_against_todays_rule():
+    said = [*claim(Claim(allowed=False)), {"entity": "claim", "value": "会", "role": "asked"}]
+    entities = [fact("shop_type", "cross_border"), question("ask_rule_future"), *said]
+    turn = take_turn(
+        parse("那跨境店以后会不会也被限制", "ask_who_is_affected", entities), {}, {}, None, None, POLICY, TODAY
+    )
+    assert turn.frame is not None and not turn.frame.claims and turn.frame.asks[0] == "ask_rule_future"
+    text = turn.reply.text if turn.reply else ""
+    # Today's exemption is a fact, not a verdict's 能 or 会; the future is not in the source.
+    assert text.startswith("跨境店不受这条规则限制") and "没有提到" in text, text
+
+
+def test_a_future_the_merchant_asserts_is_checked():
+    entities = [fact("shop_type", "exclusive"), fact("account_role", "authorized"), question("ask_rule_future")]
+    text = "我们专卖店授权号挂不了联盟品 到12月底限制就取消了 是吧"
+    turn = take_turn(
+        parse(text, "ask_why_cannot_add", entities + claim(Claim(allowed=True))), {}, {}, None, None, POLICY, TODAY
+    )
+    assert turn.reply is not None and turn.reply.text.startswith("不对"), turn.reply
+
+
+def test_a_follow_up_asking_beyond_the_source_is_told_so_not_answered_the_last_verdict():
+    first = take_turn(
+        parse(
+            "个体店授权号直播挂联盟的品报错",
+            "ask_why_cannot_add",
+            [fact("shop_type", "individual"), fact("account_role", "authorized"), fact("scene", "live_before")],
+        ),
+        {},
+        {},
+        None,
+        None,
+        POLICY,
+        TODAY,
+    )
+    follow = parse("那要是一直这样 会扣保证金不", "out_of_scope", [question("ask_beyond_source")])
+    second = take_turn(follow, first.claimed, {}, first.frame, "ask_why_cannot_add", POLICY, TODAY)
+    assert second.frame is not None and second.frame.asks == ("ask_beyond_source",)
+    assert second.reply is not None and not second.reply.text.startswith(("能", "不能")), second.reply
+
+
+def test_an_account_after_its_shop_is_closed_is_answered_as_unbound_and_why():
+    first = take_turn(
+        parse(
+            "我开的企业店就是拿来收款的 现在打算把店关了",
+            "ask_keep_selling_as_creator",
+            [fact("shop_type", "enterprise")],
+        ),
+        {},
+        {},
+        None,
+        None,
+        POLICY,
+        TODAY,
+    )
+    follow = parse("关完之后这个号能接着带别人家的货吗", "ask_why_cannot_add", [fact("product_source", "other_shop")])
+    second = take_turn(follow, first.claimed, {}, first.frame, "ask_keep_selling_as_creator", POLICY, TODAY)
+    text = second.reply.text if second.reply else ""
+    # 六/Q3/答: 关店成功后账号会自动和店铺解绑，不会再受到限制
+    assert text.startswith("能。") and "解绑" in text and "不会再受到限制" in text, text

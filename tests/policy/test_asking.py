@@ -115,6 +115,15 @@ def test_an_exemption_still_possible_is_named_when_not_asked_about():
                 assert f"{entry.who}" in reply.text, (claimed, reply.text)
 
 
+def test_a_shop_type_said_leaves_out_the_accounts_bound_to_no_shop():
+    """An account bound to no shop has no shop type: from every partial profile that
+    names a shop type and no role, the roles left are those a shop's accounts have."""
+    for claimed in partial_profiles():
+        possible = candidates(POLICY, {**claimed, "account_role": []}, {})
+        unbound = set(possible["account_role"]) & set(POLICY.unbound_roles)
+        assert bool(unbound) is not bool(claimed.get("shop_type")), claimed
+
+
 def test_the_scene_never_splits_a_verdict_after_the_rollout():
     """Every restricted account is restricted in every scene (三, 五)."""
     view = TOPICS[VERDICT].view

@@ -6,7 +6,7 @@ import pytest
 from actions.policy import Status, load_policy, normalise_text
 from actions.policy.claims import Claim
 from actions.policy.mentions import Mention, classes, read_mentions
-from actions.policy.statements import asks_to_check, places_apart, read_statements
+from actions.policy.statements import after_closing, asks_to_check, places_apart, read_statements
 from actions.policy.words import names_in
 
 POLICY = load_policy()
@@ -89,6 +89,20 @@ def test_an_account_of_the_shop_is_not_an_unbound_one(text):
     _, mentions = read(text)
     assert any(m.dimension == "account_role" and m.value == "unbound" and m.denied for m in mentions)
     assert not any(m.dimension == "account_role" and not m.denied for m in mentions)
+
+
+@pytest.mark.parametrize(
+    "text, after",
+    [
+        ("关完之后这个号能接着带别人家的货吗", True),
+        ("店关了以后还受限制吗", True),
+        ("我想把店关了，关店后还能带联盟的货吗", True),
+        ("现在打算把店关了", False),  # closing planned, not the time after it
+        ("关店要多久", False),
+    ],
+)
+def test_the_time_after_the_shop_is_closed_is_read(text, after):
+    assert after_closing(text) is after
 
 
 @pytest.mark.parametrize(
