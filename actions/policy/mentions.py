@@ -97,7 +97,9 @@ def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[M
     mentions = [replace(m, denied=_is_denied(bare, m)) for m in mentions if not _is_wished(text, m)]
     mentions = sorted([*mentions, *_ruled_out(text, mentions, policy)], key=lambda m: m.start)
     questions = [m for m in _SENTENCE.finditer(text) if _QUESTION_END.search(m.group())]
-    checks = any(CHECKS.search(m.group().strip()) for m in _SENTENCE.finditer(text))
+    # 「…还授权了三个达人号 是不是官方号不能带联盟 授权的那几个号还可以」: a clause that
+    # opens a check names, with the rest, all it is about.
+    checks = any(CHECKS.search(m.group().strip()) for parts in (_SENTENCE, _CLAUSE) for m in parts.finditer(text))
     # 「旗舰店官方号…能带联盟吗？跨境店的呢」: several questions, each of its own subject;
     # 「是不是只有官方号受限 授权号不受？」: a statement to check names all it is about.
     for parts in (_SENTENCE, _CLAUSE) if len(questions) < 2 and not checks else ():

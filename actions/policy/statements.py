@@ -61,8 +61,9 @@ _ONLY_OWN = re.compile(
 _CAN = re.compile(
     r"(?<![不只])(能|可以|可|还能|还可以|照样|照常|仍然|仍可|依然|正常|随便|继续|一样能|也能|都能)" + _VERB
 )
-# 「短视频挂联盟还是ok的」: allowed, said as a modal says it.
-_FINE = re.compile(r"没问题|(?<![a-z])ok(?![a-z])|可以的|行的")
+# 「短视频挂联盟还是ok的」, 「授权的那几个号还可以」 (the verb said before it): allowed,
+# said as a modal says it.
+_FINE = re.compile(r"没问题|(?<![a-z])ok(?![a-z])|可以的|行的|(?<![不只])(还|也|都|就)(可以|能|行)[的吧啊呀吗]?\s*$")
 _CANNOT = re.compile(_NEGATED + r"[^，,。；;]{0,2}" + _VERB + r"?|" + _VERB + r"(不了|不上|不进)")
 _UNAFFECTED = re.compile(
     r"不受[^，,。；;]{0,8}?(影响|限制|约束|管)|不受(这条|此|该|规则)|(没|没有|不会|不)被(限制|限|管|约束|影响|拦)|没(有)?(影响|限制|关系)|不影响|不限制|不限(?!量)|不管|无所谓|"

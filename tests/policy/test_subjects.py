@@ -259,3 +259,12 @@ def test_places_said_to_differ_are_checked_each():
 def test_places_said_alike_stay_one_subject():
     normal, mentions = read("专营店的授权号直播和短视频都挂不了联盟了对吧")
     assert places_apart(normal, mentions) == mentions
+
+
+def test_a_clause_opening_a_check_keeps_every_subject_and_what_is_said_of_each():
+    # The story names the accounts; the check opens midway (是不是), and 「还可以」 says of
+    # the second what the verb said before it allows.
+    normal, mentions = read("我们专营店有一个官方号 还授权了三个达人号 是不是官方号不能带联盟 授权的那几个号还可以")
+    roles = {m.group: m.value for m in mentions if m.dimension == "account_role" and not m.denied}
+    said = {roles.get(s.group): s.claim.allowed for s in read_statements(normal, mentions)}
+    assert said == {"official": False, "authorized": True}, said
