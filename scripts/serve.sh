@@ -4,6 +4,7 @@
 #   ASSISTANT_TOKEN               token of the HTTP API and the agent API (else var/api-token, generated once)
 #   ASSISTANT_ALLOWED_ORIGINS     origins the widget may be served from (comma-separated)
 set -euo pipefail
+umask 077  # the conversations, the token and the logs: readable by this user only
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 cd "$(dirname "$0")/.."
 model=${1:-models/assistant.tar.gz}
@@ -13,6 +14,7 @@ export ASSISTANT_SQLITE_PATH=${ASSISTANT_SQLITE_PATH:-var/conversations.db}
 export ASSISTANT_ALLOWED_ORIGINS=${ASSISTANT_ALLOWED_ORIGINS:-http://localhost:$port,http://127.0.0.1:$port}
 export ACTIONS_URL=${ACTIONS_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}  # an address: resolving "localhost" costs each action call ~4 ms
 mkdir -p var
+chmod -R go-rwx var  # also what an earlier version left readable
 if [ -z "${ASSISTANT_TOKEN:-}" ]; then
   [ -s var/api-token ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/api-token)
   ASSISTANT_TOKEN=$(cat var/api-token)
@@ -29,7 +31,8 @@ cors=$(echo "$ASSISTANT_ALLOWED_ORIGINS" | tr ',' ' ')
 .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
 actions_pid=$!
 # shellcheck disable=SC2086
-.venv/bin/rasa run --model "$model" --port "$port" --enable-api --auth-token="$ASSISTANT_TOKEN" \
+# The token reaches Rasa through the environment (scripts/rasa_server.py), not the process list.
+.venv/bin/python -m scripts.rasa_server --model "$model" --port "$port" --enable-api \
   --cors $cors --credentials credentials.yml --endpoints "$endpoints" &
 rasa_pid=$!
 

@@ -110,28 +110,25 @@ class Stack:
         self.rasa: Optional[subprocess.Popen] = None
         self.assistant = Assistant(f"http://localhost:{self.rasa_port}", self.token)
 
-    def _spawn(self, name: str, *args: str) -> subprocess.Popen:
+    def _spawn(self, name: str, *command: str) -> subprocess.Popen:
         with open(self.workdir / f"{name}.log", "a") as log:  # the child keeps its own copy
-            return subprocess.Popen(
-                [str(BIN / "rasa"), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
+            return subprocess.Popen(list(command), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def start_actions(self) -> None:
         self.actions = self._spawn(
-            "actions", "run", "actions", "--actions", "actions", "--port", str(self.actions_port)
+            "actions", str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)
         )
         self._wait_until_up(f"http://localhost:{self.actions_port}/health", "actions", self.actions, 120)
 
     def rasa_arguments(self) -> List[str]:
-        """`rasa run`'s arguments; `--auth-token=…` also reads a token that starts with "-"."""
+        """`rasa run`'s arguments but the token, which scripts/rasa_server.py reads from
+        ASSISTANT_TOKEN."""
         return [
-            "run",
             "--model",
             str(self.model),
             "--port",
             str(self.rasa_port),
             "--enable-api",
-            f"--auth-token={self.token}",
             "--cors",
             f"http://localhost:{self.rasa_port}",
             "--credentials",
@@ -141,7 +138,7 @@ class Stack:
         ]
 
     def start_rasa(self) -> None:
-        self.rasa = self._spawn("rasa", *self.rasa_arguments())
+        self.rasa = self._spawn("rasa", str(BIN / "python"), "-m", "scripts.rasa_server", *self.rasa_arguments())
         self._wait_until_up(f"http://localhost:{self.rasa_port}/", "rasa", self.rasa, 240)
 
     def start(self) -> Assistant:
