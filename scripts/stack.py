@@ -27,6 +27,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float) -> Optional[str]:
+    """None once `url` answers; else why not (the process exited, or the time ran out)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return f"exited with {process.returncode}"
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return None
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.5)
+    return f"{url} did not answer within {seconds:.0f} s"
+
+
 class Assistant:
     """A client of the running Rasa server."""
 
@@ -168,16 +182,9 @@ class Stack:
 
     def _wait_until_up(self, url: str, name: str, process: subprocess.Popen, seconds: float) -> None:
         """Return once `url` answers; raise with the end of the server's log if it exits or hangs."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {process.returncode}:\n{self._log_tail(name)}")
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                return
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.5)
-        raise RuntimeError(f"{url} did not answer within {seconds:.0f} s:\n{self._log_tail(name)}")
+        failed = wait_until_up(url, process, seconds)
+        if failed:
+            raise RuntimeError(f"{name}: {failed}:\n{self._log_tail(name)}")
 
     def _log_tail(self, name: str, lines: int = 30) -> str:
         return "\n".join(self.log(name).splitlines()[-lines:])

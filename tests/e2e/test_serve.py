@@ -6,16 +6,13 @@ import secrets
 import signal
 import stat
 import subprocess
-import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 
-from scripts.stack import ROOT, Assistant, free_port
+from scripts.stack import ROOT, Assistant, free_port, wait_until_up
 
 MODEL = ROOT / os.environ.get("ASSISTANT_MODEL", "models/assistant.tar.gz")
 
@@ -29,18 +26,6 @@ def command_lines() -> List[str]:
         except OSError:
             continue  # the process ended meanwhile
     return found
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 240) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"serve.sh exited with {process.returncode}"
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer within {seconds:.0f} s")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +50,7 @@ def served(tmp_path_factory) -> Iterator[Assistant]:
             start_new_session=True,
         )
     try:
-        wait_until_up(f"http://localhost:{port}/", process)
+        assert wait_until_up(f"http://localhost:{port}/", process, 240) is None
         yield Assistant(f"http://localhost:{port}", token)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
