@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
@@ -91,6 +92,12 @@ def sender_id(value: Any, field: Text = "sender") -> Text:
     if len(value) > MAX_SENDER_CHARACTERS:
         raise BadRequest(f'"{field}" must be at most {MAX_SENDER_CHARACTERS} characters')
     return clean(value)
+
+
+def path_sender(segment: Text) -> Text:
+    """A conversation id from a URL path segment, which Sanic leaves percent-encoded
+    (「商家 甲」 arrives as %E5%95%86…%20…)."""
+    return sender_id(urllib.parse.unquote(segment))
 
 
 def validated(sender: Any, message: Any, metadata: Any, sender_field: Text = "sender") -> Incoming:

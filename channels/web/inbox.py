@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse
 from actions.actions import DETAILS_BUTTON, HUMAN_BUTTON, QUESTION, RULED_OUT, Conversation, handoff_summary
 from actions.answers import INPUT_LABELS
 from actions.policy import PROFILE, load_policy
-from channels.incoming import sender_id
+from channels.incoming import path_sender
 from channels.web.agent import suggestion_for
 from channels.web.guards import (
     answers_refusals,
@@ -86,7 +86,7 @@ async def inbox_events(request: Request) -> HTTPResponse:
 @answers_refusals
 async def conversation(request: Request, sender: Text) -> HTTPResponse:
     """A conversation for the agent: every message, the facts known, its place in the inbox."""
-    sender = sender_id(sender)
+    sender = path_sender(sender)
     agent = loaded_agent(request)
     tracker = await maybe_await(agent.tracker_store.retrieve_full_tracker(sender))
     if tracker is None or not tracker.events:
@@ -108,7 +108,7 @@ async def conversation(request: Request, sender: Text) -> HTTPResponse:
 async def conversation_suggestion(request: Request, sender: Text) -> HTTPResponse:
     """The assistant's reply for the merchant's latest question (a request for a person is
     not one), with the conversation's facts."""
-    sender = sender_id(sender)
+    sender = path_sender(sender)
     tracker = await maybe_await(loaded_agent(request).tracker_store.retrieve(sender))
     said = _latest_question(tracker) if tracker else None
     if said is None:

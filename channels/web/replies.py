@@ -30,7 +30,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.incoming import json_object, origin_refused, sender_id
+from channels.incoming import json_object, origin_refused, path_sender, sender_id
 from channels.web.guards import (
     MAX_TEXT_CHARACTERS,
     append_events,
@@ -57,7 +57,7 @@ LARGEST_REPLY_NUMBER = 2**53  # what a browser's number holds exactly
 @answers_refusals
 async def reply(request: Request, sender: Text) -> HTTPResponse:
     """Stores the agent's reply in the conversation and sends it to the merchant."""
-    sender = sender_id(sender)
+    sender = path_sender(sender)
     text = text_field(json_object(request.body or b""), "text", MAX_TEXT_CHARACTERS)
     by = {AGENT: request.ctx.agent_name}
     said = BotUttered(text, metadata=by)
@@ -75,7 +75,7 @@ async def reply(request: Request, sender: Text) -> HTTPResponse:
 @answers_refusals
 async def hand_back(request: Request, sender: Text) -> HTTPResponse:
     """Gives the conversation back to the assistant, which answers the merchant's next message."""
-    sender = sender_id(sender)
+    sender = path_sender(sender)
     by = {AGENT: request.ctx.agent_name}
     refused = await append_events(request, sender, [ConversationResumed(metadata=by), ActionExecuted(ACTION_LISTEN_NAME)])
     return refused or json_response({"handed_back": True})

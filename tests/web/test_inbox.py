@@ -4,6 +4,7 @@ transcript and suggested reply, an agent's reply stored and delivered, the hand-
 import asyncio
 import json
 import time
+import urllib.parse
 import urllib.request
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
@@ -265,3 +266,16 @@ class event_stream:
             elif not line and kind == "inbox":
                 yield data
                 kind, data = None, None
+
+
+def test_a_sender_with_spaces_or_chinese_is_reached_by_its_percent_encoded_path(client, agent, token):
+    sender = "商家 甲/1"
+    handed_off(agent, sender)
+    path = f"/assist/conversations/{urllib.parse.quote(sender, safe='')}"
+    assert get(client, path)["sender"] == sender
+    assert get(client, f"{path}/suggestion")["for"] is not None
+    status, body = post(client, f"{path}/reply", {"text": "您好"})
+    assert status == 200, body
+    assert run(agent.tracker_store.retrieve(sender)).events[-1].text == "您好"
+    assert post(client, f"{path}/hand-back")[0] == 200
+    assert run(agent.tracker_store.retrieve(urllib.parse.quote(sender, safe=""))) is None  # nothing under the raw id
