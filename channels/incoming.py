@@ -12,14 +12,24 @@ import os
 import re
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.actions import PAGE_INPUTS
+
 MAX_MESSAGE_CHARACTERS = 2000  # kept of a message; the NLU reads the first 500
 MAX_SENDER_CHARACTERS = 128
+# Limits a request is refused beyond (400), each overridden by the environment variable
+# of its name: the body's size in bytes and how deeply its JSON nests.
+BODY_BYTES = ("ASSISTANT_MAX_BODY_BYTES", 64 * 1024)
+JSON_DEPTH = ("ASSISTANT_MAX_JSON_DEPTH", 8)
+# What a host page may pass as a message's metadata: these fields, each a short text
+# (others are dropped, so nothing large or nested is stored with every message).
+METADATA_FIELDS = PAGE_INPUTS
+MAX_METADATA_CHARACTERS = 64
 DEFAULT_ORIGINS = "http://localhost:5005,http://127.0.0.1:5005"
 # Removed from text, sender ids and metadata: control characters other than tab and newline,
 # zero-width and direction marks, BOM, and Unicode's non-characters (U+FDD0-U+FDEF and
@@ -31,6 +41,13 @@ _REMOVED = re.compile(f"[{_INVISIBLE}{_NON_CHARACTERS}]")
 
 class BadRequest(ValueError):
     """A request the channel refuses; the message says why."""
+
+
+def limit(setting: Tuple[Text, int]) -> int:
+    """A limit's value: its environment variable when a positive integer, else its default."""
+    name, default = setting
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else default
 
 
 @dataclass(frozen=True)
@@ -53,28 +70,51 @@ def clean(text: Text) -> Text:
     return _REMOVED.sub("", paired).strip()
 
 
-def cleaned(value: Any) -> Any:
-    """A JSON value with each text in it (keys too) cleaned."""
-    if isinstance(value, str):
-        return clean(value)
-    if isinstance(value, list):
-        return [cleaned(item) for item in value]
-    if isinstance(value, dict):
-        return {clean(key): cleaned(item) for key, item in value.items()}
-    return value
-
-
 def json_object(body: bytes, example: Text = "{...}") -> Dict[Text, Any]:
     """The JSON object in a request body, or BadRequest naming what is wrong."""
+    if len(body) > limit(BODY_BYTES):
+        raise BadRequest(f"the request body is over {limit(BODY_BYTES)} bytes")
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest("the request body is not valid UTF-8") from None
     except json.JSONDecodeError:
         raise BadRequest("the request body is not valid JSON") from None
+    except RecursionError:
+        data = None  # nested past what the parser follows: refused below
+    if data is None or _depth(data) > limit(JSON_DEPTH):
+        raise BadRequest(f"the request body nests deeper than {limit(JSON_DEPTH)} levels")
     if not isinstance(data, dict):
         raise BadRequest(f"expected a JSON object like {example}")
     return data
+
+
+def _depth(value: Any) -> int:
+    """How deeply a JSON value nests (a scalar: 0), without recursion."""
+    deepest, waiting = 0, [(value, 0)]
+    while waiting:
+        item, depth = waiting.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth + 1)
+            waiting.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+async def read_body(request: Request) -> bytes:
+    """A streamed request's body, refused (BadRequest) as soon as it outgrows the limit,
+    before the rest is read."""
+    most = limit(BODY_BYTES)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > most:
+        raise BadRequest(f"the request body is over {most} bytes")
+    body = bytearray()
+    while True:
+        chunk = await request.stream.read()
+        if chunk is None:
+            return bytes(body)
+        body += chunk
+        if len(body) > most:
+            raise BadRequest(f"the request body is over {most} bytes")
 
 
 def origin_refused(request: Request) -> Optional[HTTPResponse]:
@@ -107,7 +147,21 @@ def validated(sender: Any, message: Any, metadata: Any, sender_field: Text = "se
         raise BadRequest('"message" must be text')
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest('"metadata" must be a JSON object')
-    return Incoming(conversation, clean(message)[:MAX_MESSAGE_CHARACTERS], cleaned(metadata))
+    return Incoming(conversation, clean(message)[:MAX_MESSAGE_CHARACTERS], page_metadata(metadata))
+
+
+def page_metadata(metadata: Optional[Dict[Any, Any]]) -> Optional[Dict[Text, Text]]:
+    """The metadata a message keeps: the page's fields (METADATA_FIELDS), each a short
+    text, cleaned; None when none is left."""
+    kept = {
+        clean(key): clean(value)
+        for key, value in (metadata or {}).items()
+        if isinstance(key, str)
+        and clean(key) in METADATA_FIELDS
+        and isinstance(value, str)
+        and len(clean(value)) <= MAX_METADATA_CHARACTERS
+    }
+    return {key: value for key, value in kept.items() if value} or None
 
 
 def parse_body(body: bytes) -> Incoming:

@@ -28,7 +28,17 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels import action_calls
-from channels.incoming import BadRequest, allowed_origins, origin_refused, parse_body, sender_id, validated
+from channels.incoming import (
+    BODY_BYTES,
+    BadRequest,
+    allowed_origins,
+    limit,
+    origin_refused,
+    parse_body,
+    read_body,
+    sender_id,
+    validated,
+)
 from stores.records import AGENT
 from stores.tracker_store import turn
 
@@ -124,14 +134,16 @@ class ValidatedRestInput(RestInput):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @webhook.route("/webhook", methods=["POST"])
+        # Streamed, so that a body over the limit is refused before the rest of it is read.
+        @webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             refused = origin_refused(request)
             if refused:
                 return refused
             try:
-                incoming = parse_body(request.body or b"")
+                incoming = parse_body(await read_body(request))
             except BadRequest as error:
+                logger.warning("A REST message was refused: %s", error)
                 return response.json({"error": str(error)}, status=400)
             agent, collector = request.app.ctx.agent, CollectingOutputChannel()
             message = UserMessage(
@@ -175,6 +187,7 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         sio = self.sio
         assert sio is not None  # set by Rasa's blueprint
         sio.eio.cors_allowed_origins = allowed_origins()
+        sio.eio.max_http_buffer_size = limit(BODY_BYTES)  # a larger packet closes the socket
         started: List[Sanic] = []  # the server's app, for its agent
 
         @socketio_webhook.listener("before_server_start")

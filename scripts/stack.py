@@ -57,7 +57,10 @@ class Assistant:
         timeout: float = 30,
     ) -> Tuple[int, Any]:
         """(status, parsed JSON body) of one request; `body` bytes are sent as they are."""
-        data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+        # UTF-8 as a browser's JSON.stringify writes it, not \u escapes (6 bytes a character);
+        # a lone surrogate, which UTF-8 cannot encode, as the JSON escape it came from.
+        text = None if body is None or isinstance(body, bytes) else json.dumps(body, ensure_ascii=False)
+        data = body if text is None else text.encode("utf-8", "backslashreplace")
         request = urllib.request.Request(
             self.url + path,
             data=data,

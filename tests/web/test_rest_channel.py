@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels.incoming import Incoming, clean, parse_body
+from channels.incoming import BadRequest, Incoming, clean, parse_body
 from channels.rest import FAILED, HAND_OFF, HANDED_OFF, NOT_STORED, answer
 from stores.tracker_store import StrictSQLTrackerStore
 
@@ -89,10 +89,40 @@ def test_clean_keeps_only_what_every_library_can_encode(raw, cleaned):
 
 
 def test_text_sender_and_metadata_of_a_request_are_cleaned():
-    metadata = {"shop_type\udab6": ["旗舰店\ud800", {"n\ufffe": 1}], "account_role": "授权号"}
+    metadata = {"shop_type\udab6": "旗舰店\ud800", "account_role": "授权号"}
     body = json.dumps({"sender": "\udab6m1\uffff", "message": "\ud800橱窗\U0002fffe", "metadata": metadata})
-    expected = {"shop_type": ["旗舰店", {"n": 1}], "account_role": "授权号"}
+    expected = {"shop_type": "旗舰店", "account_role": "授权号"}
     assert parse_body(body.encode()) == Incoming("m1", "橱窗", expected)
+
+
+def test_metadata_keeps_only_the_pages_fields_as_short_text():
+    metadata = {"shop_type": "旗舰店", "account_role": ["授权号"], "page": "/home", "scene": "x" * 10_000}
+    body = json.dumps({"sender": "m1", "message": "hi", "metadata": {**metadata, "account_role ": "y" * 65}})
+    assert parse_body(body.encode()).metadata == {"shop_type": "旗舰店"}
+    assert parse_body(json.dumps({"sender": "m1", "message": "hi", "metadata": {"page": "/"}}).encode()).metadata is None
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (json.dumps({"sender": "m1", "message": "啊" * 22_000}, ensure_ascii=False).encode(), "over 65536 bytes"),
+        (b"[" * 30_000 + b"]" * 30_000, "nests deeper than 8"),
+        (json.dumps({"sender": "m1", "message": "hi", "metadata": {"a": [[[[[[[1]]]]]]]}}).encode(), "nests deeper"),
+    ],
+    ids=["a body over 64 KB", "arrays nested 30,000 deep", "metadata nested 9 deep"],
+)
+def test_a_body_past_a_limit_is_refused_naming_the_limit(body, reason):
+    with pytest.raises(BadRequest, match=reason):
+        parse_body(body)
+
+
+def test_the_limits_are_settings(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_MAX_BODY_BYTES", "100")
+    monkeypatch.setenv("ASSISTANT_MAX_JSON_DEPTH", "1")
+    with pytest.raises(BadRequest, match="over 100 bytes"):
+        parse_body(json.dumps({"sender": "m1", "message": "x" * 100}).encode())
+    with pytest.raises(BadRequest, match="deeper than 1"):
+        parse_body(b'{"sender": "m1", "message": "hi", "metadata": {}}')
 
 
 def test_an_error_that_is_not_a_storage_failure_is_not_told_as_one():
