@@ -29,10 +29,8 @@ from socketio import AsyncServer
 
 from channels import action_calls
 from channels.incoming import (
-    BODY_BYTES,
     BadRequest,
     allowed_origins,
-    limit,
     origin_refused,
     parse_body,
     read_body,
@@ -186,8 +184,10 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by Rasa's blueprint
-        sio.eio.cors_allowed_origins = allowed_origins()
-        sio.eio.max_http_buffer_size = limit(BODY_BYTES)  # a larger packet closes the socket
+        # Sanic-CORS (`rasa run --cors`) writes the CORS headers of every route, socket.io's
+        # too: engine.io writing them as well sent each twice, which browsers reject. Its
+        # check of the origin is done on connect instead.
+        sio.eio.cors_allowed_origins = []
         started: List[Sanic] = []  # the server's app, for its agent
 
         @socketio_webhook.listener("before_server_start")
@@ -195,6 +195,12 @@ class OriginCheckedSocketIOInput(SocketIOInput):
             started.append(app)
 
         # These replace Rasa's handlers of the same events (socket.io keeps one per event).
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: Text, environ: Dict[Text, Any], *_: Any) -> None:
+            origin = environ.get("HTTP_ORIGIN")
+            if origin and origin.rstrip("/") not in allowed_origins():
+                raise ConnectionRefusedError(f"origin {origin[:100]} is not allowed")
+
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
             await self._confirm_session(sio, sid, data)

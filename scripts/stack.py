@@ -41,6 +41,12 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float) -> Option
     return f"{url} did not answer within {seconds:.0f} s"
 
 
+def request_body(body: Any) -> bytes:
+    """A JSON body in UTF-8 as a browser's JSON.stringify writes it, not \\u escapes (6
+    bytes a character); a lone surrogate, which UTF-8 cannot encode, as its JSON escape."""
+    return json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace")
+
+
 class Assistant:
     """A client of the running Rasa server."""
 
@@ -57,10 +63,7 @@ class Assistant:
         timeout: float = 30,
     ) -> Tuple[int, Any]:
         """(status, parsed JSON body) of one request; `body` bytes are sent as they are."""
-        # UTF-8 as a browser's JSON.stringify writes it, not \u escapes (6 bytes a character);
-        # a lone surrogate, which UTF-8 cannot encode, as the JSON escape it came from.
-        text = None if body is None or isinstance(body, bytes) else json.dumps(body, ensure_ascii=False)
-        data = body if text is None else text.encode("utf-8", "backslashreplace")
+        data = body if isinstance(body, bytes) or body is None else request_body(body)
         request = urllib.request.Request(
             self.url + path,
             data=data,

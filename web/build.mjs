@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(here, '..', 'build', 'web');
-const common = { bundle: true, minify: true, sourcemap: 'linked', target: ['es2020'], logLevel: 'info', outdir };
+const common = { bundle: true, minify: true, sourcemap: 'external', target: ['es2020'], logLevel: 'info', outdir };
 
 await mkdir(outdir, { recursive: true });
 await Promise.all([

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Awaitable, Callable, Optional, Text
@@ -23,6 +24,7 @@ CONTENT_TYPES = {
     ".svg": "image/svg+xml",
     ".png": "image/png",
 }
+SOURCE_MAPS = "ASSISTANT_SOURCE_MAPS"
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -72,9 +74,12 @@ async def static(request: Request, name: Text) -> HTTPResponse:
 
 
 def static_file(name: Text, folder: Optional[Path] = None) -> Optional[Path]:
-    """The file `name` directly inside `folder` (build/web) with a known type, or None."""
+    """The file `name` directly inside `folder` (build/web) with a known type, or None.
+    Source maps (the whole sources) only where ASSISTANT_SOURCE_MAPS=1, for debugging."""
     folder = folder or STATIC
     if not _STATIC_NAME.match(name) or ".." in name or Path(name).suffix not in CONTENT_TYPES:
+        return None
+    if Path(name).suffix == ".map" and os.environ.get(SOURCE_MAPS) != "1":
         return None
     path = (folder / name).resolve()
     if path.parent != folder.resolve() or not path.is_file():

@@ -18,9 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from channels.incoming import BODY_BYTES, limit
 from scripts.soak import FAILURE_WORDS
 from scripts.socket_chat import BlockingSocketChat, Received, SocketChat
-from scripts.stack import Assistant, Stack
+from scripts.stack import Assistant, Stack, request_body
 
 WEBHOOK = "/webhooks/rest/webhook"
 # An answer, not a hang. A turn takes about 30 ms (`make bench` measures latency); a bound
@@ -105,7 +106,11 @@ def test_rest_answers_any_text(warm):
     @EXAMPLES
     @given(sender=SENDERS, text=ANY_TEXT)
     def answered(sender: str, text: str) -> None:
-        status, replies = timed(warm.call, "POST", WEBHOOK, {"sender": sender, "message": text})
+        body = {"sender": sender, "message": text}
+        status, replies = timed(warm.call, "POST", WEBHOOK, body)
+        if len(request_body(body)) > limit(BODY_BYTES):
+            assert status == 400 and "bytes" in replies["error"], replies  # the limit named
+            return
         assert status == 200, replies
         assert replies and all(reply["text"] for reply in replies)
         assert not failed([reply["text"] for reply in replies])

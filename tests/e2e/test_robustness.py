@@ -5,14 +5,18 @@ only has to come back well within the 30 s that a 20,000-character message used 
 so a busy CI machine does not make the tests flake.
 """
 
+import asyncio
 import os
 import subprocess
 import time
+import urllib.request
 import uuid
 
 import pytest
+import socketio
 
 from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
+from scripts.socket_chat import SocketChat
 from scripts.stack import BIN, ROOT
 from tests.responses import response
 
@@ -49,6 +53,16 @@ def test_requests_from_other_origins_are_refused(assistant):
         "POST", "/webhooks/rest/webhook", {"sender": "o", "message": "hi"}, headers={"Origin": "http://evil.example"}
     )
     assert code == 403
+
+
+def test_socketio_from_another_origin_is_refused_and_its_own_origin_gets_one_cors_header(assistant):
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        asyncio.run(SocketChat(assistant.url, origin="http://evil.example").connect())
+    polling = urllib.request.Request(
+        f"{assistant.url}/socket.io/?EIO=4&transport=polling", headers={"Origin": assistant.url}
+    )
+    with urllib.request.urlopen(polling, timeout=10) as reply:
+        assert reply.headers.get_all("Access-Control-Allow-Origin") == [assistant.url]  # once: browsers reject two
 
 
 def test_the_http_api_needs_the_token(assistant):

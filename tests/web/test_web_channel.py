@@ -59,12 +59,20 @@ def test_the_demo_page_embeds_the_widget_with_one_script_tag(client):
     [("widget.js", "text/javascript"), ("console.css", "text/css"), ("widget.js.map", "application/json")],
 )
 def test_bundles_are_served_with_their_content_type(client, tmp_path, monkeypatch, name, content_type):
+    monkeypatch.setenv("ASSISTANT_SOURCE_MAPS", "1")
     (tmp_path / name).write_text("/* bundle */")
     monkeypatch.setattr(pages, "STATIC", tmp_path)
     status, headers, body = client.get(f"/web/static/{name}")
     assert status == 200
     assert headers["content-type"].startswith(content_type)
     assert body == b"/* bundle */"
+
+
+def test_source_maps_are_not_served_unless_debugging(client, tmp_path, monkeypatch):
+    monkeypatch.delenv("ASSISTANT_SOURCE_MAPS", raising=False)
+    (tmp_path / "widget.js.map").write_text('{"sources": ["widget.js"]}')
+    monkeypatch.setattr(pages, "STATIC", tmp_path)
+    assert client.get("/web/static/widget.js.map")[0] == 404
 
 
 @pytest.mark.parametrize(
