@@ -10,6 +10,7 @@ what was not asked is one tap away (`Reply.follow_ups`, the full explanation).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, Hashable, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -340,13 +341,17 @@ def _presumed(presumes: Callable[[Decision], bool], decisions: Dict[Profile, Dec
     return kept or decisions
 
 
+_CASE_NAME = re.compile(r"^[^。：，,]{1,20}：")
+
+
 def _once(lines: Iterable[Line]) -> List[Line]:
     """Each line once: the first of those that say the same thing (same kind, or the
-    same words after their 能/不能: 「能。跨境店不受…」 and 「跨境店不受…」)."""
+    same words after their 能/不能 or their case's name: 「能。跨境店不受…」 and 「跨境店不受…」,
+    「是的，如果您是达人…」 and 「个体店的授权号：如果您是达人…」)."""
     kept: Dict[str, Line] = {}
     said = set()
     for line in lines:
-        words = _bare(line).text
+        words = _CASE_NAME.sub("", _bare(line).text)
         if words not in said:
             kept.setdefault(line.kind or line.text, line)
         said.add(words)

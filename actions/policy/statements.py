@@ -112,6 +112,8 @@ _AFTER_CLOSING = re.compile(
     r"(关店|关了店|(店铺|小店|店)(已经)?关(了|掉|完)|关(完|掉|了)(店铺|小店|店)?)[^，。,；;？?！!]{0,2}(之后|以后|后)"
 )
 _CLOSES = re.compile(_CLOSING + r"[^，,。]{0,12}(解绑|不受|不限|就能|就可以|就行|没事|又能)")
+# 「那我关店行吗」: whether the way out works, asked yes or no.
+_CLOSING_ASKED = re.compile(_CLOSING + r"[^，,。]{0,4}(行吗|行不行|可以吗|可不可以|好吗|有用吗|管用吗)")
 _CLOSES_NOT = re.compile(_CLOSING + r"[^，,。]{0,8}(没用|无用|白搭|不管用|还是会?被?(限制|限|管)|也不行|还是不行)")
 _NUMBER = re.compile(r"\d+\s*(个|件|款|条|单|次)|(上限|最多|限)[^，,。]{0,4}\d+")
 _REASON = re.compile(
@@ -171,7 +173,8 @@ def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:
     mentions.asking_sentence) asks to have them checked; empty otherwise."""
     start, end = asking_sentence(text)
     if not asks_to_check(text[start:end]):
-        return []
+        # 「那我关店行吗」 checks that closing the shop frees the account.
+        return [Statement(None, Claim(closes=True))] if _CLOSING_ASKED.search(text[start:end]) else []
     # 「短视频还能带联盟货吧？」: whether one may, hoped aloud or asked midway, is a
     # can-question (能/不能); a restriction asked so (「跨境店是不是也只能带自己店的」)
     # is a claim, answered in its own word (不是).

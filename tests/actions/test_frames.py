@@ -332,3 +332,21 @@ def test_an_account_after_its_shop_is_closed_is_answered_as_unbound_and_why():
     text = second.reply.text if second.reply else ""
     # 六/Q3/答: 关店成功后账号会自动和店铺解绑，不会再受到限制
     assert text.startswith("能。") and "解绑" in text and "不会再受到限制" in text, text
+
+
+def test_whether_the_way_out_works_is_checked_and_said_once():
+    story = "我是个达人 之前为了收款开了个个体店 店一直没运营 现在橱窗加不了别人家的货了"
+    first = take_turn(
+        parse(story, "ask_keep_selling_as_creator", [fact("shop_type", "individual"), fact("scene", "showcase")]),
+        {},
+        {},
+        None,
+        None,
+        POLICY,
+        TODAY,
+    )
+    follow = parse("那我关店行吗", "nlu_fallback", claim(Claim(closes=True)))
+    second = take_turn(follow, first.claimed, {}, first.frame, "ask_keep_selling_as_creator", POLICY, TODAY)
+    text = second.reply.text if second.reply else ""
+    # 六/Q3/答: 关店成功后账号会自动和店铺解绑; said once, not again for each account.
+    assert text.startswith("是的") and text.count("关店成功后") == 1, text

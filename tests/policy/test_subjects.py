@@ -268,3 +268,10 @@ def test_a_clause_opening_a_check_keeps_every_subject_and_what_is_said_of_each()
     roles = {m.group: m.value for m in mentions if m.dimension == "account_role" and not m.denied}
     said = {roles.get(s.group): s.claim.allowed for s in read_statements(normal, mentions)}
     assert said == {"official": False, "authorized": True}, said
+
+
+@pytest.mark.parametrize("text, closes", [("那我关店行吗", True), ("关店要多久", None), ("那我关店吧", None)])
+def test_whether_closing_works_asked_yes_or_no_is_a_claim_of_closing(text, closes):
+    normal, mentions = read(text)
+    said = read_statements(normal, mentions)
+    assert (said[0].claim.closes if said else None) is closes
