@@ -19,9 +19,18 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from actions.answers import TOPICS, Frame, Reply, Subject, answer
 from actions.policy import PROFILE, Policy, candidates
 from actions.policy.claims import Claim, decode, encode
-from actions.understanding import Statement, Understanding, Values, profile, understand
+from actions.understanding import (
+    BEYOND,
+    FUTURE,
+    VERDICT,
+    WHO,
+    Statement,
+    Understanding,
+    Values,
+    profile,
+    understand,
+)
 
-VERDICT, WHO, BEYOND, FUTURE = "ask_why_cannot_add", "ask_who_is_affected", "ask_beyond_source", "ask_rule_future"
 PASTED = "report_error_message"
 # What a claim states decides the question it is checked as.
 _CLAIM_TOPICS = (

@@ -95,7 +95,8 @@ def conclusion(s: Situation) -> Line:
         fix = s.policy.quoted.close_shop
         return Line(f"能。{fix.text}。", merge(fix.clauses, d.clauses), "conclusion")
     if d.exemption:
-        return replace(exempt(s), text=f"能。{exempt(s).text}")
+        line = exempt(s)
+        return replace(line, text=f"能。{line.text}")
     who, where = subject(s), places(s)
     if d.status is Status.NOT_AFFECTED:
         return Line(

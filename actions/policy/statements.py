@@ -109,7 +109,7 @@ _CLOSING = r"(关店|关了店|把[^，,。]{0,6}店?关(掉|了)?|注销(店|�
 # The time after the shop is closed (「关完之后」, 「店关了以后」): the account is then bound
 # to no shop (六/Q3/答: 关店成功后账号会自动和店铺解绑).
 _AFTER_CLOSING = re.compile(
-    r"(关店|关了店|(店铺|小店|店)(已经)?关(了|掉|完)|关(完|掉|了)(店铺|小店|店)?)[^，。,；;？?！!]{0,2}(之后|以后|后)"
+    f"({_CLOSING}|(店铺|小店|店)(已经)?关(了|掉|完)|关(完|掉|了))" + r"[^，。,；;？?！!]{0,2}(之后|以后|后)"
 )
 _CLOSES = re.compile(_CLOSING + r"[^，,。]{0,12}(解绑|不受|不限|就能|就可以|就行|没事|又能)")
 # 「那我关店行吗」: whether the way out works, asked yes or no.
