@@ -45,7 +45,8 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-until curl -fsS "http://localhost:$port/" >/dev/null 2>&1; do
+up() { .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" >/dev/null 2>&1; }
+until up "http://localhost:$port/"; do  # Python, not curl: a clean machine may lack curl
   if ! kill -0 "$rasa_pid" 2>/dev/null; then
     wait "$rasa_pid" || status=$?
     echo "The Rasa server did not start (exit ${status:-1}); see the messages above." >&2
