@@ -153,15 +153,9 @@ def validated(sender: Any, message: Any, metadata: Any, sender_field: Text = "se
 def page_metadata(metadata: Optional[Dict[Any, Any]]) -> Optional[Dict[Text, Text]]:
     """The metadata a message keeps: the page's fields (METADATA_FIELDS), each a short
     text, cleaned; None when none is left."""
-    kept = {
-        clean(key): clean(value)
-        for key, value in (metadata or {}).items()
-        if isinstance(key, str)
-        and clean(key) in METADATA_FIELDS
-        and isinstance(value, str)
-        and len(clean(value)) <= MAX_METADATA_CHARACTERS
-    }
-    return {key: value for key, value in kept.items() if value} or None
+    texts = [(clean(k), clean(v)) for k, v in (metadata or {}).items() if isinstance(k, str) and isinstance(v, str)]
+    kept = {k: v for k, v in texts if k in METADATA_FIELDS and 0 < len(v) <= MAX_METADATA_CHARACTERS}
+    return kept or None
 
 
 def parse_body(body: bytes) -> Incoming:
