@@ -72,8 +72,9 @@ def clean(text: Text) -> Text:
 
 def json_object(body: bytes, example: Text = "{...}") -> Dict[Text, Any]:
     """The JSON object in a request body, or BadRequest naming what is wrong."""
-    if len(body) > limit(BODY_BYTES):
-        raise BadRequest(f"the request body is over {limit(BODY_BYTES)} bytes")
+    most, deepest = limit(BODY_BYTES), limit(JSON_DEPTH)
+    if len(body) > most:
+        raise BadRequest(f"the request body is over {most} bytes")
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
@@ -82,8 +83,8 @@ def json_object(body: bytes, example: Text = "{...}") -> Dict[Text, Any]:
         raise BadRequest("the request body is not valid JSON") from None
     except RecursionError:
         data = None  # nested past what the parser follows: refused below
-    if data is None or _depth(data) > limit(JSON_DEPTH):
-        raise BadRequest(f"the request body nests deeper than {limit(JSON_DEPTH)} levels")
+    if data is None or _depth(data) > deepest:
+        raise BadRequest(f"the request body nests deeper than {deepest} levels")
     if not isinstance(data, dict):
         raise BadRequest(f"expected a JSON object like {example}")
     return data

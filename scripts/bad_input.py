@@ -16,7 +16,7 @@ BAD_REQUESTS = {
     "invalid UTF-8": (b'{"sender": "a", "message": "\xff\xfe"}', 400),
     "a 5,000-character sender id": (json.dumps({"sender": "s" * 5000, "message": "hi"}).encode(), 400),
     "a body over 64 KB": (json.dumps({"sender": "a", "message": "啊" * 30000}, ensure_ascii=False).encode(), 400),
-    "arrays nested 100,000 deep": (b"[" * 100_000, 400),
+    "arrays nested 30,000 deep": (b"[" * 30_000 + b"]" * 30_000, 400),  # within the size limit
     "metadata nested 900 deep": (
         b'{"sender": "a", "message": "hi", "metadata": ' + b'{"a": ' * 900 + b"1" + b"}" * 901,
         400,
