@@ -146,10 +146,11 @@ class ActionAnswerMerchant(Action):
     @staticmethod
     def _buttons(reply: Reply, understood: Understanding) -> List[Dict[Text, Text]]:
         """The questions worth a tap next; the other likely questions when the question
-        was guessed or lies beyond the rule; details; a human when the answer calls for one."""
+        was guessed (not read against the last answer) or lies beyond the rule; details;
+        a human when the answer calls for one."""
         suggests = any(TOPICS[q].suggests_topics for q in understood.questions)
         others: List[Text] = []
-        if suggests or understood.guessed:
+        if suggests or understood.guessed and not understood.following:
             others = [q for q in understood.likely if q not in understood.questions and not TOPICS[q].suggests_topics]
             others = others[: 3 if suggests else 2]
         buttons = [follow_up_button(q) for q in reply.follow_ups] + topic_buttons(others) + [DETAILS_BUTTON]

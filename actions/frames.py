@@ -16,12 +16,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from actions.answers import TOPICS, Frame, Reply, Subject, answer
+from actions.answers import DEFAULT_QUESTION, TOPICS, Frame, Reply, Subject, answer
 from actions.policy import PROFILE, Policy, candidates
 from actions.policy.claims import Claim, decode, encode
 from actions.understanding import (
     BEYOND,
     FUTURE,
+    REASON,
     VERDICT,
     WHO,
     Statement,
@@ -98,6 +99,7 @@ def read_frame(
         compares=understood.compares,
         asked_with=_asked_with(understood),
         closed=understood.closed,
+        why=understood.why,
     )
 
 
@@ -146,7 +148,13 @@ def _followed(understood: Understanding, denied: Values, last: Frame, policy: Po
     # A correction asks again what was asked; so does a follow-up that names whom it is
     # about (「那我们的授权号呢」, 「官方号也算吗」): whether they are affected is what was asked.
     again = understood.corrects or bool(said) and set(own_words) <= {WHO}
-    asks = _asks(replace(understood, questions=last.asks if again else own_words or last.asks), subjects)
+    # A correction that tells more (「…当初开店就是为了收款」) also asks what its words ask.
+    asked = (*last.asks, *own_words) if again else own_words or last.asks
+    if said and not own_words and not TOPICS[asked[0]].view:
+        # 「个体店」 after 「为什么」: facts change no answer about the rule itself; they
+        # are told for the merchant's verdict.
+        asked = (DEFAULT_QUESTION,)
+    asks = _asks(replace(understood, questions=tuple(dict.fromkeys(asked))), subjects)
     return replace(
         last,
         own=last.own and len(subjects) == 1,
@@ -157,6 +165,7 @@ def _followed(understood: Understanding, denied: Values, last: Frame, policy: Po
         compares=understood.compares,
         asked_with=_asked_with(understood) if statement else last.asked_with,
         closed=understood.closed,
+        why=understood.why,
     )
 
 
@@ -175,7 +184,8 @@ def _asked_by_this(understood: Understanding, question: str) -> bool:
     by_intent = understood.sure and understood.intent == question and question != "inform_profile"
     # Only words ask a question beyond the source or one marked `asked_by_words`.
     by_words = question in understood.worded and (question == BEYOND or TOPICS[question].asked_by_words)
-    return by_intent or by_words
+    # 「为什么」 asks the reason (the understanding makes it the question only then).
+    return by_intent or by_words or question == REASON and understood.why
 
 
 def _bases(understood: Understanding, claimed: Values, known: Mapping[str, Sequence[str]]) -> List[Values]:

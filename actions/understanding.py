@@ -61,6 +61,7 @@ LIKELY = 0.3
 PASTED_ERROR, VERDICT, CREATOR = "report_error_message", "ask_why_cannot_add", "ask_keep_selling_as_creator"
 OTHERS, QUOTA, BEYOND, WHO = "ask_why_others_still_sell", "ask_limit_quota", "ask_beyond_source", "ask_who_is_affected"
 WHERE, ERROR_LOCATION, FUTURE = "ask_where_to_operate", "ask_error_location", "ask_rule_future"
+REASON = "ask_rule_reason"
 # The merchant restates the rule (「…只能卖本店商品了对吧」): not the question when
 # another is asked.
 _RESTATED = re.compile(
@@ -68,6 +69,9 @@ _RESTATED = re.compile(
     r"只(能|可以|让)(卖|放|加|添加|带|挂|上)?(本店|自己|自家)|"
     r"(?<![能可])不(能|让|可以)(卖|带|加|挂|放)(别人|别家|其他|联盟|非本店)"
 )
+# The merchant asks why (English and Cantonese arrive as 为什么): a verdict then says
+# the reason, and that the rule is in force (「怎么回事，是不是系统出问题了」).
+_WHY = re.compile(r"为什么|为啥|为何|凭什么|凭啥|怎么回事|咋回事|怎么突然|咋突然|how come")
 # Who the merchant is.
 _WHO = ("shop_type", "account_role")
 # Facts that make an unsure message a question about the rule on their own; a shop type
@@ -113,6 +117,7 @@ class Understanding:
     follows_up: bool = False
     corrects: bool = False
     closed: bool = False  # asked of the time after the shop is closed: the account is unbound
+    why: bool = False  # the words ask why
     following: bool = False
 
     @property
@@ -182,6 +187,7 @@ def understand(
         follows_up=len(text) <= FOLLOW_UP_LENGTH and bool(_FOLLOW_UP.search(_QUOTED.sub("", text.strip()))),
         corrects=bool(_CORRECTS.search(text)),
         closed=closed,
+        why=bool(_WHY.search(text)),
     )
     cues = [str(e.get("value")) for e in entities if e.get("entity") == QUESTION and e.get("value") in TOPICS]
     following = answered and (understood.follows_up or understood.corrects) and pending in TOPICS
@@ -396,6 +402,9 @@ def _main(
     intent = understood.intent
     if intent in TOPICS:
         return str(intent)
+    if understood.following and understood.why and not cues and not understood.corrects:
+        # 「为什么」 after an answer: the reason of what was answered.
+        return REASON
     if understood.following and pending in TOPICS:
         # 「那怎么办」, "oh wait, it's an individual store": read against the last answer.
         return pending

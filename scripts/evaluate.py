@@ -25,6 +25,7 @@ import asyncio
 import calendar
 import datetime as dt
 import re
+import statistics
 import sys
 import tempfile
 import uuid
@@ -51,9 +52,16 @@ _EXPECTED_DATE = re.compile(r"预计[^。\n\d]{0,6}(?:(\d{4})年)?(\d{1,2})月(�
 _YEAR = re.compile(r"(\d{4})年")
 _PERIOD_END = {"初": 10, "上旬": 10, "中旬": 20}
 
-# What `make test` requires of the benchmark (issue 8).
+# What `make test` requires of the benchmark (issue 8) and of how its replies read (issue 26).
 MIN_PASS_RATE = 0.97
 MIN_CATEGORY_RATE = 0.90
+MAX_MEDIAN_FIRST_REPLY = 80
+# A sentence (or an item of a list after 「；」) this long said twice in one reply, whole
+# or inside another, is a repeat; a label before 「：」 is not part of it (「原因：X」
+# repeats 「平台的说明是：X；Y」, and 「原因是X」 does too).
+SHORTEST_REPEAT = 8
+_SENTENCE_END = re.compile(r"[。！？\n]")
+_LABEL = re.compile(r"^[^，。：]{1,30}：")
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,9 @@ class Outcome:
     missing: List[str] = field(default_factory=list)
     forbidden: List[str] = field(default_factory=list)
     past_expected: List[str] = field(default_factory=list)
+    first_reply: str = ""
+    repeats: List[str] = field(default_factory=list)
+    clause_ids: List[str] = field(default_factory=list)
     error: Optional[str] = None
 
     @property
@@ -140,6 +151,31 @@ def past_dates_expected(text: str, today: dt.date) -> List[str]:
     return found
 
 
+def texts(replies: Sequence[Dict[str, Any]]) -> str:
+    """What the bot messages say, without their buttons."""
+    return "\n".join(str(reply["text"]) for reply in replies if reply.get("text"))
+
+
+def repeated_sentences(text: str) -> List[str]:
+    """The sentences of `text` said again in it, whole or inside another one."""
+    sentences = (_LABEL.sub("", sentence.strip(" ，,")) for sentence in _SENTENCE_END.split(text))
+    parts = [part for sentence in sentences for part in sentence.split("；") if len(part) >= SHORTEST_REPEAT]
+    return list(
+        dict.fromkeys(min(a, b, key=len) for i, a in enumerate(parts) for b in parts[i + 1 :] if a in b or b in a)
+    )
+
+
+def clause_ids_in(text: str) -> List[str]:
+    """The policy's clause ids (「三/直播间/3」) that `text` shows a merchant."""
+    return [clause for clause in _clause_ids() if clause in text]
+
+
+def _clause_ids() -> List[str]:
+    from actions.policy import load_policy
+
+    return [clause for clause in load_policy().clauses if "/" in clause]
+
+
 def asked_inputs(replies: Sequence[Dict[str, Any]]) -> List[str]:
     """The inputs these bot messages ask the merchant for."""
     asked = []
@@ -167,7 +203,10 @@ async def converse(session: aiohttp.ClientSession, url: str, case: Case) -> Outc
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             outcome.error = f"{type(error).__name__}: {error}"
             return outcome
-        final = rendered(replies)
+        final, said = rendered(replies), texts(replies)
+        outcome.first_reply = outcome.first_reply if outcome.transcript else said
+        outcome.repeats += repeated_sentences(said)
+        outcome.clause_ids += clause_ids_in(said)
         outcome.transcript.append((turn, final))
         outcome.past_expected += past_dates_expected(final, dt.date.today())
         outcome.asked += asked_inputs(replies)
@@ -196,6 +235,9 @@ class Score:
     asks: int
     needless: int
     past_expected: int
+    repeats: int
+    clause_ids: int
+    median_first_reply: float
 
     @property
     def rate(self) -> float:
@@ -210,6 +252,9 @@ def score(outcomes: Sequence[Outcome]) -> Score:
         asks=sum(len(o.asked) for o in outcomes),
         needless=sum(len(o.needless_asks) for o in outcomes),
         past_expected=sum(bool(o.past_expected) for o in outcomes),
+        repeats=sum(bool(o.repeats) for o in outcomes),
+        clause_ids=sum(bool(o.clause_ids) for o in outcomes),
+        median_first_reply=statistics.median(len(o.first_reply) for o in outcomes) if outcomes else 0.0,
     )
 
 
@@ -223,13 +268,13 @@ def by_category(outcomes: Sequence[Outcome]) -> Dict[str, Score]:
 def table(outcomes: Sequence[Outcome]) -> str:
     head = (
         f"{'category':22s} {'cases':>5s} {'passed':>6s} {'rate':>7s} {'forbidden':>9s} {'asks':>5s} "
-        f"{'needless':>8s} {'预计past':>8s}"
+        f"{'needless':>8s} {'预计past':>8s} {'1st len':>7s} {'repeats':>7s} {'ids':>4s}"
     )
     rows = [head, "-" * len(head)]
     for name, s in [*by_category(outcomes).items(), ("ALL", score(outcomes))]:
         rows.append(
             f"{name:22s} {s.cases:5d} {s.passed:6d} {s.rate:7.1%} {s.forbidden:9d} {s.asks:5d} "
-            f"{s.needless:8d} {s.past_expected:8d}"
+            f"{s.needless:8d} {s.past_expected:8d} {s.median_first_reply:7.0f} {s.repeats:7d} {s.clause_ids:4d}"
         )
     return "\n".join(rows)
 
@@ -251,6 +296,15 @@ def failures(outcomes: Sequence[Outcome]) -> str:
     return "\n\n".join(blocks)
 
 
+def badly_read(outcomes: Sequence[Outcome]) -> str:
+    """The replies that say a sentence twice or show a merchant a clause id."""
+    lines = []
+    for o in outcomes:
+        lines += [f"◦ {o.case.id}: said twice 「{said}」" for said in dict.fromkeys(o.repeats)]
+        lines += [f"◦ {o.case.id}: clause id {clause}" for clause in dict.fromkeys(o.clause_ids)]
+    return "\n".join(lines)
+
+
 def verdict(outcomes: Sequence[Outcome]) -> List[str]:
     """What keeps the benchmark from passing the acceptance figures (empty: it passes)."""
     total = score(outcomes)
@@ -263,6 +317,12 @@ def verdict(outcomes: Sequence[Outcome]) -> List[str]:
         problems.append(f"{total.needless} questions for an input the answer does not need")
     if total.past_expected:
         problems.append(f"{total.past_expected} conversations tell a past date as 预计")
+    if total.median_first_reply > MAX_MEDIAN_FIRST_REPLY:
+        problems.append(f"median first reply {total.median_first_reply:.0f} > {MAX_MEDIAN_FIRST_REPLY} characters")
+    if total.repeats:
+        problems.append(f"{total.repeats} conversations have a reply that says a sentence twice")
+    if total.clause_ids:
+        problems.append(f"{total.clause_ids} conversations show a merchant a clause id")
     problems += [
         f"category {name}: {s.rate:.1%} < {MIN_CATEGORY_RATE:.0%}"
         for name, s in by_category(outcomes).items()
@@ -281,7 +341,10 @@ def report(outcomes: Sequence[Outcome]) -> str:
             "",
             f"questions for facts: {sum(asked.values())} ({asks})",
             f"conversations that tell a past date as 预计: {score(outcomes).past_expected}",
+            f"median first reply: {score(outcomes).median_first_reply:.0f} characters (its texts, not its buttons)",
             "acceptance: " + ("met" if not problems else "NOT met: " + "; ".join(problems)),
+            "",
+            badly_read(outcomes),
             "",
             failures(outcomes),
         ]

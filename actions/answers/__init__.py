@@ -33,6 +33,7 @@ __all__ = [
     "Topic",
     "answer",
     "explain",
+    "quotes",
 ]
 
 # The engine's inputs as merchants and agents read them.
@@ -144,6 +145,7 @@ def _cases(
                         subject.reason,
                         spared,
                         frame.closed,
+                        frame.why,
                     ),
                 )
             )
@@ -305,12 +307,13 @@ def _bare(line: Line) -> Line:
 
 
 def _follow_ups(answered: Set[str], situations: Sequence[Situation], shown: Set[str]) -> Tuple[str, ...]:
-    """The questions a merchant asks next, not answered already by a question or a line
-    of the reply (`shown`: its lines' kinds): why, since when, where; none when the
+    """The questions a merchant asks next: what the full explanation says and the reply
+    does not (`shown`: its lines' kinds), such as why, since when, where; none when the
     answer is that the rule does not bind."""
     if not situations or all(s.exempt for s in situations):
         return ()
-    return tuple(q for q, kind in FOLLOW_UPS.items() if q not in answered and kind not in shown)
+    told = {line.kind for s in situations for line in verdict(s, full=True)} - shown
+    return tuple(q for q, kind in FOLLOW_UPS.items() if q not in answered and kind in told)
 
 
 def explain(situations: Iterable[Situation], lead: Iterable[Line] = ()) -> str:
@@ -318,10 +321,12 @@ def explain(situations: Iterable[Situation], lead: Iterable[Line] = ()) -> str:
     situations = list(situations)
     lines = list(lead)
     for line in (line for s in situations for line in verdict(s, full=True)):
-        same = [i for i, said in enumerate(lines) if line.kind and said.kind == line.kind]
+        # A line of the answer that the full one says in more words gives it its place
+        # (the same kind, or its words within: 「建议您…」 and 「建议您…，路径：…」).
+        same = [i for i, said in enumerate(lines) if said.kind == line.kind != "" or _within(said, line)]
         if same:
             lines[same[0]] = line
-        else:
+        elif not any(_within(line, said) for said in lines):
             lines.append(line)
     said = "\n".join(line.text for line in lines)
     notes = [note for s in situations for d in s.decisions for note in d.notes]
@@ -329,10 +334,25 @@ def explain(situations: Iterable[Situation], lead: Iterable[Line] = ()) -> str:
     lines += [Line(f"说明：{n.said(as_of)}", n.clauses) for n in dict.fromkeys(notes) if n.said(as_of) not in said]
     texts = list(dict.fromkeys(line.text for line in lines))
     clauses = merge(*(line.clauses for line in lines))
-    if clauses and situations:
-        quotes = situations[0].policy.clauses
-        texts += ["原文依据：", *(f"· {clause}：{quotes[clause]}" for clause in clauses)]
-    return "\n".join(texts)
+    return "\n".join([*texts, *(_sources(situations[0].policy, clauses) if clauses and situations else ())])
+
+
+def _sources(policy: Policy, clauses: Iterable[str]) -> List[str]:
+    """Where the answer comes from, in words, in the notice's order: its title and parts,
+    each with its passages (clause ids and quotes are for agents: `Reply.clauses`)."""
+    cited = set(clauses)
+    passages: Dict[str, List[str]] = {}
+    for clause in (c for c in policy.clauses if c in cited):
+        part, passage = policy.part(clause)
+        named = passages.setdefault(part, [])
+        named += [passage] if passage and passage not in named else []
+    said = [f"{part}（{'、'.join(named)}）" if named else part for part, named in passages.items()]
+    return [f"以上内容出自平台说明《{policy.clauses['标题']}》：{'；'.join(said)}。"]
+
+
+def quotes(policy: Policy, clauses: Iterable[str]) -> List[str]:
+    """The clauses an answer rests on, by id with their quotes, for agents."""
+    return ["原文依据：", *(f"· {clause}：{policy.clauses[clause]}" for clause in clauses)]
 
 
 def _presumed(presumes: Callable[[Decision], bool], decisions: Dict[Profile, Decision]) -> Dict[Profile, Decision]:
@@ -344,15 +364,37 @@ def _presumed(presumes: Callable[[Decision], bool], decisions: Dict[Profile, Dec
 _CASE_NAME = re.compile(r"^[^。：，,]{1,20}：")
 
 
+def _words(line: Line) -> str:
+    """What a line says, without its 能/不能, a claim's first word or its case's name."""
+    return _CASE_NAME.sub("", _bare(line).text)
+
+
+def _within(line: Line, other: Line) -> bool:
+    """Whether `other` says all that `line` says."""
+    return _words(line).rstrip("。") in other.text
+
+
 def _once(lines: Iterable[Line]) -> List[Line]:
     """Each line once: the first of those that say the same thing (same kind, or the
     same words after their 能/不能 or their case's name: 「能。跨境店不受…」 and 「跨境店不受…」,
-    「是的，如果您是达人…」 and 「个体店的授权号：如果您是达人…」)."""
+    「是的，如果您是达人…」 and 「个体店的授权号：如果您是达人…」); and no line whose every
+    sentence an earlier line says (「这条限制已经全面生效。」 after 「是的，这条限制已经全面
+    生效，…」, 「建议您…。」 after 「建议您…，路径：…」)."""
     kept: Dict[str, Line] = {}
     said = set()
     for line in lines:
-        words = _CASE_NAME.sub("", _bare(line).text)
-        if words not in said:
+        words = _words(line)
+        told = "\n".join(line.text for line in kept.values())
+        if words not in said and not all(part in told for part in _sentences(words)):
             kept.setdefault(line.kind or line.text, line)
         said.add(words)
     return list(kept.values())
+
+
+_SENTENCE = re.compile(r"[。；\n]")
+_LABEL = re.compile(r"^[^，。：]{1,30}：")
+
+
+def _sentences(words: str) -> List[str]:
+    """The sentences of a line, each without the label before its 「：」."""
+    return [_LABEL.sub("", part) for part in _SENTENCE.split(words) if part.strip()]

@@ -37,6 +37,7 @@ class Frame:
     compares: str = ""  # 「一样」 or 「区别」: the message asks whether its subjects differ
     asked_with: str = ""  # 会 or 是: the word a claim is asked with, which the answer echoes
     closed: bool = False  # asked of the time after the shop is closed (「关完之后这个号…」)
+    why: bool = False  # the words ask why: a verdict says the reason
 
     @classmethod
     def of(cls, asks: Sequence[str], possible: Mapping[str, Tuple[str, ...]], **rest: Any) -> "Frame":

@@ -48,6 +48,7 @@ class Situation:
     reason: Optional[str] = None
     spared: Tuple[Decision, ...] = ()
     closed: bool = False  # asked of the time after the shop is closed
+    why: bool = False  # the merchant asks why
 
     @property
     def decision(self) -> Decision:
@@ -238,25 +239,28 @@ def dates(s: Situation) -> Optional[Line]:
 
 
 def in_force(s: Situation) -> Optional[Line]:
-    """Since when, in a line: how far the restriction has come, with its last date."""
+    """That a restriction is in force, in a few words (「这条限制已经全面生效。」); its
+    dates are one tap away."""
     d = s.decision
-    if not d.timeline or d.status is None:
+    if d.allowed is True or d.status is not Status.IN_EFFECT or not d.timeline:
         return None
     clauses = merge(*(_own(s, stage.clauses) for stage in d.timeline.stages))
-    return Line(f"生效时间：{status_now(s)}。", clauses, "since")
+    return Line(f"这条限制{status_now(s, dated=False)}。", clauses, "since")
 
 
-def status_now(s: Situation) -> str:
+def status_now(s: Situation, dated: bool = True) -> str:
     """How far the restriction has come as of the decisions' date: once every stage of
-    every timeline has happened, in full, with the last dated one."""
+    every timeline has happened, in full, with the last dated one (when `dated`)."""
     d = s.decision
     if d.stage is None:
         return "还没有开始"
     stages = [stage for x in s.decisions if x.timeline for stage in x.timeline.stages]
     if d.status is Status.IN_EFFECT and all(stage.started(d.as_of) for stage in stages):
-        dated = [stage for stage in stages if stage.start]
-        last = max(dated, key=lambda stage: stage.start or d.as_of) if dated else None
-        return f"已经全面生效，不再是内测（{last.told(d.as_of)}）" if last else "已经生效"
+        starts = [stage for stage in stages if stage.start]
+        last = max(starts, key=lambda stage: stage.start or d.as_of) if starts else None
+        if last is None:
+            return "已经生效"
+        return f"已经全面生效，不再是内测（{last.told(d.as_of)}）" if dated else "已经全面生效"
     words = {Status.INTERNAL_TEST: "正在内测", Status.IN_EFFECT: "已经生效"}
     return words.get(d.status or Status.IN_EFFECT, "")
 
@@ -283,23 +287,30 @@ def _exempt(policy: Policy, entries: Iterable[Coverage]) -> Lines:
     return (Line(f"{names}不受这条规则限制。", merge(*(e.clauses for e in named)), "exempt"),)
 
 
+def fix(s: Situation) -> Lines:
+    """What to do, in one sentence: the fix every decision shares, with where to do it
+    when the answer is about one place (the line then also shows the path)."""
+    shared = _shared_fix(s)
+    if shared is None:
+        return ()
+    where = path_words(s)
+    clauses = shared.clauses + (_path_clauses(s) if where else ())
+    return (Line(f"{_sentence(shared.text)}{where}。", clauses, "path" if where else f"fix:{shared.id}"),)
+
+
 def fixes(s: Situation) -> Lines:
-    """What to do: the fixes every decision shares, then those offered to some merchants;
-    the first with where to do it when the answer is about one place."""
+    """Every fix: the one every decision shares (`fix`), then those offered to some
+    merchants (「如果您是达人…」)."""
+    shared = _shared_fix(s)
     offered: List[Text] = []
     for d in s.decisions:
-        offered += [fix for fix in d.fixes if fix not in offered]
-    lines = []
-    for position, fix in enumerate(offered):
-        where = path_words(s) if position == 0 else ""
-        lines.append(
-            Line(
-                f"{_sentence(fix_text(fix))}{where}。",
-                fix.clauses + (_path_clauses(s) if where else ()),
-                f"fix:{fix.id}",
-            )
-        )
-    return tuple(lines)
+        offered += [f for f in d.fixes if f not in offered and f is not shared]
+    return (*fix(s), *(Line(f"{_sentence(fix_text(f))}。", f.clauses, f"fix:{f.id}") for f in offered))
+
+
+def _shared_fix(s: Situation) -> Optional[Text]:
+    """The first fix offered to every merchant of the decisions."""
+    return next((f for f in s.decision.fixes if not f.when and all(f in d.fixes for d in s.decisions)), None)
 
 
 def _sentence(text: str) -> str:
@@ -348,20 +359,23 @@ def error_line(error: ErrorMessage) -> Line:
 
 
 def verdict(s: Situation, full: bool = False) -> Lines:
-    """The merchant's own verdict: 能/不能, why, since when and what to do (where, for
-    one place); in full also every date, the error they see and every path."""
+    """The merchant's own verdict: 能/不能 and what to do (where, for one place); in
+    full also why, every date, the error they see, every fix and every path."""
     if s.decision.status is None:
         return ()
     restricted = s.decision.allowed is not True
-    lines: List[Optional[Line]] = [conclusion(s), reason(s), in_force(s) if restricted and not full else None]
+    lines: List[Optional[Line]] = [conclusion(s), in_force(s), reason(s) if s.why else None, *fix(s)]
     if full:
         when = dates(s)
-        lines += [Line(f"时间：{when.text}。", when.clauses, "timeline") if when else None]
         errors = {scene.error for scene in s.scenes} if restricted else set()
-        lines += [error_line(error) for error in sorted(errors, key=lambda e: e.id)]
-        lines += [*fixes(s), *paths(s)] if restricted else list(paths(s))
-    elif restricted:
-        lines += fixes(s)
+        lines = [
+            conclusion(s),
+            reason(s),
+            Line(f"时间：{when.text}。", when.clauses, "timeline") if when else None,
+            *(error_line(error) for error in sorted(errors, key=lambda e: e.id)),
+            *fixes(s),
+        ]
+        lines += () if any(line and line.kind == "path" for line in lines) else paths(s)
     return tuple(line for line in lines if line is not None)
 
 

@@ -24,8 +24,8 @@ from actions.answers.pieces import (
     error_line,
     exempt,
     exemptions,
+    fix,
     fix_text,
-    fixes,
     merge,
     name,
     paths,
@@ -209,7 +209,11 @@ def _no_sync(s: Situation) -> Lines:
     scene = next(scene for scene in s.policy.scenes.values() if note in scene.notes)
     return (
         Line(note.text + "。", note.clauses),
-        Line(f"原因是{scene.reason.text}，官方账号和授权号不能把非本店商品添加到{scene.place}。", scene.reason.clauses),
+        Line(
+            f"原因是{scene.reason.text}，官方账号和授权号不能把非本店商品添加到{scene.place}。",
+            scene.reason.clauses,
+            "reason",
+        ),
         *tailored(s),
         Line(f"建议您{fix.text}。", fix.clauses),
     )
@@ -261,7 +265,7 @@ TOPICS: Dict[str, Topic] = {
         verdict,
         verdict_view,
         together=alike,
-        after_cases=fixes,
+        after_cases=fix,
         about_products=True,
         follow_up="能不能加",
     ),
@@ -270,7 +274,7 @@ TOPICS: Dict[str, Topic] = {
         _pasted,
         verdict_view,
         together=alike,
-        after_cases=fixes,
+        after_cases=fix,
         presumes=_restricted,
         offer_human=lambda s: s.exempt,
         about_products=True,
@@ -304,6 +308,7 @@ TOPICS: Dict[str, Topic] = {
         line=_creator_line,
         presumes=_bound,
         offer_human=lambda s: not s.decision.exemption and not _closing(s.decision, s.policy),
+        follow_up="我是达人，店只为收款",
     ),
     "ask_who_is_affected": Topic(
         "哪些商家和账号受影响", _who, who_view, line=_who_line, personal=True, follow_up="哪些账号受影响"
@@ -324,5 +329,10 @@ DEFAULT_QUESTION = "ask_why_cannot_add"
 # The questions offered when the assistant cannot help with what was asked.
 MAIN_TOPICS = ("ask_why_cannot_add", "ask_when_effective", "ask_who_is_affected", "ask_where_to_operate")
 # Quick replies after an answer, in this order: the questions a merchant asks next, each
-# with the kind of line that already answers it.
-FOLLOW_UPS = {"ask_rule_reason": "reason", "ask_when_effective": "timeline", "ask_where_to_operate": "path"}
+# with the kind of line of the full explanation that answers it.
+FOLLOW_UPS = {
+    "ask_rule_reason": "reason",
+    "ask_when_effective": "timeline",
+    "ask_where_to_operate": "path",
+    "ask_keep_selling_as_creator": "fix:close_shop",
+}

@@ -14,7 +14,7 @@ import datetime as dt
 import sys
 from typing import Dict, List, Optional, Tuple
 
-from actions.answers import DEFAULT_QUESTION, INPUT_LABELS, TOPICS, Frame, answer
+from actions.answers import DEFAULT_QUESTION, INPUT_LABELS, TOPICS, Frame, answer, quotes
 from actions.policy import UnknownValueError, candidates, classify, load_policy
 
 
@@ -40,7 +40,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     frame = Frame.of([args.question], candidates(policy, claimed, {}), product_source=source)
     reply = answer(frame, as_of=args.date, policy=policy)
     if reply.details:
-        print(reply.details)
+        print("\n".join([reply.details, *quotes(policy, reply.clauses)]))
     if reply.ask:
         print("还需要：" + INPUT_LABELS[reply.ask])
     return 0

@@ -30,6 +30,7 @@ from actions.policy.model import (
 DEFAULT_POLICY_PATH = Path(__file__).with_name("policy.yml")
 SECTIONS = (
     "version",
+    "parts",
     "clauses",
     "vocabulary",
     "products",
@@ -62,9 +63,12 @@ def parse_policy(raw: Any) -> Policy:
     if top["version"] != 1:
         raise PolicyError(f"policy file: unsupported version {top['version']!r}")
     clauses = shape.mapping(top["clauses"], "clauses")
+    parts = shape.mapping(top["parts"], "parts")
     for clause_id, quote in clauses.items():
         if not isinstance(quote, str) or not quote.strip():
             raise PolicyError(f"clause {clause_id}: the quote must be non-empty text")
+        if clause_id.split("/")[0] not in parts:
+            raise PolicyError(f"clause {clause_id}: its part {clause_id.split('/')[0]} is not named in parts")
     vocabulary = _vocabulary(top["vocabulary"])
     refs = _References(clauses, vocabulary)
     notes = {key: refs.text(key, entry, "note") for key, entry in shape.items(top, "notes")}
@@ -85,6 +89,7 @@ def parse_policy(raw: Any) -> Policy:
     products = shape.entry_fields(top["products"], "products", required=("default", "unrestricted"))
     sources = vocabulary["product_source"]
     return Policy(
+        parts={key: str(words) for key, words in parts.items()},
         clauses=clauses,
         vocabulary=vocabulary,
         default_product_source=shape.lookup(sources, products["default"], "products", "value").id,

@@ -183,6 +183,7 @@ class Quoted:
 class Policy:
     """The whole rule; compared and hashed by identity, so lookups can be cached."""
 
+    parts: Mapping[str, str]
     clauses: Mapping[str, str]
     vocabulary: Mapping[str, Mapping[str, Value]]
     default_product_source: str
@@ -196,6 +197,14 @@ class Policy:
     fixes: Mapping[str, Text]
     notes: Mapping[str, Text]
     quoted: Quoted
+
+    def part(self, clause: str) -> Tuple[str, str]:
+        """Where a clause stands in the notice, in words: its part and its passage
+        (「第三部分「具体的影响」」, 「直播间」 for 三/直播间/3; no passage for 二/3)."""
+        head, *rest = clause.split("/")
+        step = rest[0] if rest else ""
+        passage = self.parts.get(f"{head}/{step}", "" if step.isdigit() else step)
+        return self.parts[head], passage
 
     def label(self, dimension: str, value: str) -> str:
         """The Chinese name of a canonical value."""

@@ -188,10 +188,11 @@ def test_a_creator_of_a_big_shop_is_offered_a_human():
     assert "无法确定" in messages[0]["text"] and messages[0]["buttons"][-1]["payload"] == "/request_human"
 
 
-def test_details_quote_the_source():
+def test_details_name_the_source_in_words_not_clause_ids():
     _, messages = run(ActionExplainDetails(), tracker({**FLAGSHIP_OFFICIAL, "question": "ask_why_cannot_add"}))
     text = messages[0]["text"]
-    assert "原文依据" in text and POLICY.clauses["二/1"] in text and "累计添加联盟商品数已达上限" in text
+    assert POLICY.clauses["标题"] in text and "第二部分「生效时间」" in text and "累计添加联盟商品数已达上限" in text
+    assert not [clause for clause in POLICY.clauses if "/" in clause and clause in text]
 
 
 def test_a_typed_question_the_classifier_calls_details_is_answered():

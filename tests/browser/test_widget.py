@@ -27,7 +27,7 @@ def test_the_widget_answers_over_socketio_for_the_page_s_merchant(driver, web_st
     assert page.user_texts() == ["橱窗加不了联盟商品"]
 
     page.quick_reply("查看详细说明").click()
-    details = page.wait_for_bot(lambda text: "原文依据" in text)
+    details = page.wait_for_bot(lambda text: "以上内容出自平台说明" in text)
     assert page.user_texts()[-1] == "查看详细说明"
     assert "巨量百应" in details
 

@@ -97,6 +97,10 @@ BROKEN = {
         "scene showcase: unknown error 'oops'",
     ),
     "empty quote": (lambda r: r["clauses"].update({"一": ""}), "clause 一: the quote must be non-empty text"),
+    "clause of an unnamed part": (
+        lambda r: r["clauses"].update({"七/Q1": "Q1"}),
+        "clause 七/Q1: its part 七 is not named in parts",
+    ),
     "wrong version": (lambda r: r.update(version=2), "unsupported version 2"),
 }
 
@@ -127,3 +131,11 @@ def test_the_shipped_coverage_covers_every_shop_type_and_role_exactly_once():
     ]
     covered = [pair for entry in policy.coverage for pair in itertools.product(entry.shop_types, entry.roles)]
     assert sorted(covered) == sorted(itertools.product(policy.values("shop_type"), policy.values("account_role")))
+
+
+def test_a_clause_is_placed_in_the_notice_in_words():
+    policy = load_policy()
+    assert policy.part("三/直播间/3") == ("第三部分「具体的影响」", "直播间")
+    assert policy.part("二/3") == ("第二部分「生效时间」", "")
+    assert policy.part("五/橱窗短视频/路径1") == ("第五部分「操作链路详细解析」", "橱窗/短视频")
+    assert all(policy.part(clause)[0] for clause in policy.clauses)
