@@ -39,7 +39,7 @@ from tests.browser.helpers import (  # noqa: E402  (the project root is on the p
     wait,
 )
 
-SIZES = {"desktop": (1280, 860), "phone": (360, 740)}
+SIZES = {"desktop": (1280, 860), "phone": (360, 640)}
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from stores.records import RecordsBroker, engine_for
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 BUNDLES = ROOT / "build" / "web"
-PHONE = {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True}
+PHONE = {"width": 360, "height": 640, "deviceScaleFactor": 2, "mobile": True}
 
 
 def check_bundles() -> None:

@@ -38,7 +38,10 @@ def test_the_widget_answers_over_socketio_for_the_page_s_merchant(driver, web_st
 
     tracker = web_stack.assistant.tracker(page.session_id())
     [stored] = feedback_events(tracker)
-    assert stored["value"] == "down" and stored["text"] == reply and stored["message_index"] == 0
+    answered = next(
+        e["text"] for e in tracker["events"] if e["event"] == "bot" and e.get("text", "").startswith("不能")
+    )
+    assert stored["value"] == "down" and stored["text"] == answered and stored["message_index"] == 0
     said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     assert said[0] == "橱窗加不了联盟商品"
     metadata = [e.get("metadata") for e in tracker["events"] if e["event"] == "user"][0]
@@ -166,3 +169,32 @@ def test_the_widget_fits_a_360_px_phone_screen(driver, web_stack, url):
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 360
     for testid in ("chat-input", "chat-send", "human-button"):
         assert page.find(testid).is_displayed()
+
+
+def test_the_first_answer_reads_at_a_glance_on_a_360_by_640_phone(driver, web_stack, url):
+    """The answer emphasised and read first, the path as steps, the whole answer in view
+    without scrolling; its quick replies lead to the reason and the dates."""
+    emulate_phone(driver)
+    page = WidgetPage(driver, url).load().open()
+    assert driver.execute_script("return [window.innerWidth, window.innerHeight]") == [360, 640]
+    reply = page.answer("橱窗加不了联盟商品", lambda text: text.startswith("不能。"))
+    row = page.row_of(reply)
+    assert row.get_attribute("textContent").startswith("助手：不能。")
+    verdict = row.find_element(By.CSS_SELECTOR, ".bubble > p.answer > strong")
+    assert verdict.text == reply.splitlines()[0]
+    steps = row.find_elements(By.CSS_SELECTOR, '[data-testid="path-steps"] li')
+    assert [step.text for step in steps] == ["巨量百应", "达人工作台", "橱窗管理"]
+    shown, log = driver.execute_script(
+        "const [row, log] = arguments; return [row.getBoundingClientRect().toJSON(),"
+        " log.getBoundingClientRect().toJSON()];",
+        row,
+        page.root.find_element(By.CSS_SELECTOR, ".log"),
+    )
+    assert shown["top"] >= log["top"] - 0.5 and shown["bottom"] <= log["bottom"] + 0.5, (shown, log)
+
+    before = len(page.bot_texts())
+    page.quick_reply("为什么").click()
+    assert "信任感" in page.wait_for_bot(bool, after=before)
+    before = len(page.bot_texts())
+    page.quick_reply("什么时候开始的").click()
+    assert "2023年12月中旬已全部生效" in page.wait_for_bot(bool, after=before)

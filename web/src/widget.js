@@ -2,8 +2,10 @@
 //   <script src="/web/static/widget.js" data-server="http://localhost:5005"
 //           data-shop-type="旗舰店" data-account-role="授权号" defer></script>
 // data-server defaults to the script's origin; shop type and account role, when the page
-// knows them, go with every message as metadata. Every message is rendered as text.
+// knows them, go with every message as metadata. Every message is rendered as text; an
+// answer's first line is emphasised and a back-office path is shown as its steps.
 import css from './widget.css';
+import { answerBlocks } from './answer.js';
 import { readConfig } from './config.js';
 import { el, isSendKey, linkify, randomId } from './dom.js';
 import { agentIsTalking, agentLabel, appendEntry, createStorage, lastReplyId, nextBotIndex, restoreSession, storageKeys } from './transcript.js';
@@ -11,6 +13,7 @@ import { Connection } from './transport.js';
 
 const REPLY_TIMEOUT_MS = 20000;
 const MAX_TRANSCRIPT = 200;
+const LOG_PADDING = 12; // px above a message shown from its top
 const DEFAULT_HUMAN = { title: '转人工客服', payload: '/request_human' };
 
 /** localStorage that may be unavailable (privacy modes): then nothing is kept. */
@@ -207,7 +210,8 @@ class Widget {
     const speaker = { bot: '助手：', user: '我：', note: '提示：' }[entry.role] || '';
     row.append(el('span', { class: 'sr', text: speaker }));
     const testid = { bot: 'bot-message', user: 'user-message', note: 'note', agent: 'agent-message' }[entry.role];
-    row.append(el('div', { class: 'bubble', 'data-testid': testid }, linkify(entry.text)));
+    const content = entry.role === 'bot' ? answerContent(entry.text) : linkify(entry.text);
+    row.append(el('div', { class: 'bubble', 'data-testid': testid }, content));
     const buttons = Array.isArray(entry.buttons) ? entry.buttons : [];
     if (buttons.length) {
       if (entry.welcome) row.append(el('div', { class: 'suggest-label', text: '猜你想问' }));
@@ -220,7 +224,7 @@ class Widget {
     }
     if (entry.role === 'bot' && !entry.welcome && entry.text) row.append(this.rating(entry));
     this.log.append(row);
-    this.scroll();
+    this.scroll(row);
   }
 
   rating(entry) {
@@ -258,9 +262,23 @@ class Widget {
     }
   }
 
-  scroll() {
-    this.log.scrollTop = this.log.scrollHeight;
+  /** To the end of the conversation; a message taller than the log is shown from its top. */
+  scroll(row) {
+    const tall = row && row.offsetHeight > this.log.clientHeight;
+    this.log.scrollTop = tall ? row.offsetTop - LOG_PADDING : this.log.scrollHeight;
   }
+}
+
+/** An assistant's message as blocks (answer.js): the answer emphasised, each path as steps. */
+function answerContent(text) {
+  return answerBlocks(text).map((block) => {
+    if (block.kind === 'answer') return el('p', { class: 'answer' }, el('strong', {}, linkify(block.text)));
+    if (block.kind === 'line') return el('p', {}, linkify(block.text));
+    const lead = block.text ? `${block.text}，${block.label}：` : `${block.label}：`;
+    const steps = block.paths.map((path) => el('ol', { class: 'steps', 'data-testid': 'path-steps' },
+      path.map((step) => el('li', {}, el('span', { text: step })))));
+    return el('div', { class: 'path' }, [el('p', { text: lead }), ...steps.flatMap((list, i) => (i ? [el('span', { class: 'or', text: '或' }), list] : [list]))]);
+  });
 }
 
 function svgIcon(name) {
