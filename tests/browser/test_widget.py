@@ -198,3 +198,8 @@ def test_the_first_answer_reads_at_a_glance_on_a_360_by_640_phone(driver, web_st
     before = len(page.bot_texts())
     page.quick_reply("什么时候开始的").click()
     assert "2023年12月中旬已全部生效" in page.wait_for_bot(bool, after=before)
+    # Over every place the answer names no path: 在哪里操作 leads to each place's.
+    page.answer("直播间和短视频还能挂联盟商品吗", lambda text: text.startswith("不能。"))
+    before = len(page.bot_texts())
+    page.quick_reply("在哪里操作").click()
+    assert "短视频管理" in page.wait_for_bot(bool, after=before)
