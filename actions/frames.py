@@ -25,6 +25,7 @@ from actions.understanding import (
     REASON,
     VERDICT,
     WHO,
+    WHO_INPUTS,
     Statement,
     Understanding,
     Values,
@@ -150,9 +151,9 @@ def _followed(understood: Understanding, denied: Values, last: Frame, policy: Po
     again = understood.corrects or bool(said) and set(own_words) <= {WHO}
     # A correction that tells more (「…当初开店就是为了收款」) also asks what its words ask.
     asked = (*last.asks, *own_words) if again else own_words or last.asks
-    if said and not own_words and not TOPICS[asked[0]].view:
-        # 「个体店」 after 「为什么」: facts change no answer about the rule itself; they
-        # are told for the merchant's verdict.
+    if said and not own_words and not TOPICS[asked[0]].view and set(said) <= set(WHO_INPUTS):
+        # 「个体店」 after 「为什么」: who the merchant is changes no answer about the rule
+        # itself (a scene does: 「那橱窗呢」); it is told for the merchant's verdict.
         asked = (DEFAULT_QUESTION,)
     asks = _asks(replace(understood, questions=tuple(dict.fromkeys(asked))), subjects)
     return replace(

@@ -73,7 +73,7 @@ _RESTATED = re.compile(
 # the reason, and that the rule is in force (「怎么回事，是不是系统出问题了」).
 _WHY = re.compile(r"为什么|为啥|为何|凭什么|凭啥|怎么回事|咋回事|怎么突然|咋突然|how come")
 # Who the merchant is.
-_WHO = ("shop_type", "account_role")
+WHO_INPUTS = ("shop_type", "account_role")
 # Facts that make an unsure message a question about the rule on their own; a shop type
 # or a scene alone does not (「旗舰店的物流」, 「直播间的美颜」).
 _WEAK = ("shop_type", "scene")
@@ -331,7 +331,7 @@ def _asked(
     asked = list(dict.fromkeys([main, *cues]))
     unsure = not understood.sure
     general = not TOPICS[main].view and not TOPICS[main].suggests_topics
-    said_who = any(understood.claimed.get(name) or understood.denied.get(name) for name in _WHO)
+    said_who = any(understood.claimed.get(name) or understood.denied.get(name) for name in WHO_INPUTS)
     own_kind = main in (BEYOND, ERROR_LOCATION, CREATOR, PASTED_ERROR)
     if VERDICT in cues and not own_kind and (said_who or general and unsure):
         # 「我们专卖店的授权号…还能带联盟货吧」: a merchant who says who they are and asks

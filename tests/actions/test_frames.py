@@ -350,3 +350,18 @@ def test_whether_the_way_out_works_is_checked_and_said_once():
     text = second.reply.text if second.reply else ""
     # 六/Q3/答: 关店成功后账号会自动和店铺解绑; said once, not again for each account.
     assert text.startswith("是的") and text.count("关店成功后") == 1, text
+
+
+def test_why_after_an_answer_asks_its_reason_and_who_the_merchant_is_asks_the_verdict_again():
+    showcase = ("橱窗还能加联盟商品吗", "ask_why_cannot_add", [fact("scene", "showcase")])
+    why = ("为什么", "nlu_fallback", [])
+    reason = turns(showcase, why)
+    assert reason is not None and reason.text.startswith("平台的说明是："), reason
+    verdict = turns(showcase, why, ("个体店", "inform_profile", [fact("shop_type", "individual")]))
+    assert verdict is not None and verdict.text.startswith("不能。您个体店的"), verdict
+
+
+def test_a_place_after_a_question_of_where_asks_where_again():
+    where = ("直播间想上自己店的商品 在哪加啊", "ask_where_to_operate", [fact("scene", "live_before")])
+    reply = turns(where, ("橱窗呢", "nlu_fallback", [fact("scene", "showcase")]))
+    assert reply is not None and reply.text.startswith("操作路径：巨量百应 › 达人工作台 › 橱窗管理"), reply
