@@ -37,6 +37,7 @@ from channels.incoming import (
     sender_id,
     validated,
 )
+from channels.web.throttle import client_address, refusal, wait_of
 from stores.records import AGENT
 from stores.tracker_store import turn
 
@@ -135,7 +136,7 @@ class ValidatedRestInput(RestInput):
         # Streamed, so that a body over the limit is refused before the rest of it is read.
         @webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
-            refused = origin_refused(request)
+            refused = origin_refused(request) or refusal(request, "client", client_address(request))
             if refused:
                 return refused
             try:
@@ -143,6 +144,9 @@ class ValidatedRestInput(RestInput):
             except BadRequest as error:
                 logger.warning("A REST message was refused: %s", error)
                 return response.json({"error": str(error)}, status=400)
+            refused = refusal(request, "conversation", incoming.sender)
+            if refused:
+                return refused
             agent, collector = request.app.ctx.agent, CollectingOutputChannel()
             message = UserMessage(
                 incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
@@ -200,6 +204,8 @@ class OriginCheckedSocketIOInput(SocketIOInput):
             origin = environ.get("HTTP_ORIGIN")
             if origin and origin.rstrip("/") not in allowed_origins():
                 raise ConnectionRefusedError(f"origin {origin[:100]} is not allowed")
+            request = environ.get("sanic.request")
+            await sio.save_session(sid, {"client": client_address(request) if request else "unknown"})
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
@@ -207,7 +213,7 @@ class OriginCheckedSocketIOInput(SocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
-            await self._receive(sio, started[0].ctx.agent, on_new_message, sid, data)
+            await self._receive(sio, started[0], on_new_message, sid, data)
 
         return socketio_webhook
 
@@ -229,12 +235,14 @@ class OriginCheckedSocketIOInput(SocketIOInput):
     async def _receive(
         self,
         sio: AsyncServer,
-        agent: Agent,
+        app: Sanic,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         sid: Text,
         data: Any,
     ) -> None:
-        """A merchant's message from a socket: validated, cleaned and answered as over REST."""
+        """A merchant's message from a socket: validated, limited, cleaned and answered as
+        over REST."""
+        agent = app.ctx.agent
         try:
             if not isinstance(data, dict):
                 raise BadRequest('expected an object like {"session_id": "...", "message": "..."}')
@@ -242,6 +250,12 @@ class OriginCheckedSocketIOInput(SocketIOInput):
             incoming = validated(sender, data.get("message"), data.get(self.metadata_key), "session_id")
         except BadRequest as error:
             await sio.emit("error", {"error": str(error)}, room=sid)
+            return
+        client = (await sio.get_session(sid)).get("client", "unknown")
+        wait = wait_of(app, "client", client) or wait_of(app, "conversation", incoming.sender)
+        if wait:
+            error = {"error": f"too many messages: try again in {wait} seconds", "retry_after": wait}
+            await sio.emit("error", error, room=sid)
             return
         if self.session_persistence:
             sio.enter_room(sid, incoming.sender)  # the socket that sent a message hears the answer

@@ -6,8 +6,9 @@ Trains a model with config.yml (or FILE) from scratch into a scratch folder, wit
 Rasa's training cache (the training time), starts the
 action server and the Rasa server on it (cold start to the first answer) and measures,
 against that one server: NLU parse and whole merchant turns at one user, 16 concurrent
-conversations, one 100-turn conversation, memory, and bad input. It asserts nothing: a
-busy machine changes the numbers, so compare ratios taken in the same run.
+conversations, one 100-turn conversation, memory, bad input, and a burst of 200
+requests from one client against another client's turns (the rate limits). It asserts
+nothing: a busy machine changes the numbers, so compare ratios taken in the same run.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
+
+import aiohttp
 
 from scripts import loadtest
 from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
@@ -43,6 +47,10 @@ TURNS = [
 LONG_CONVERSATION = 100
 CONCURRENT = 16
 CONCURRENT_TURNS = 20
+# The burst: requests from one client, this many at a time, while another client (its own
+# loopback address) asks; the other's quiet p50 is taken first from this many turns.
+BURST, BURST_CONCURRENCY, QUIET_TURNS = 200, 10, 20
+BURSTING, OTHER = "127.0.0.3", "127.0.0.2"
 
 
 def percentile(samples: List[float], share: float) -> float:
@@ -153,8 +161,50 @@ def bad_input(stack: Stack) -> None:
         {name: {"sender": f"bench-{uuid.uuid4().hex[:8]}", "message": text} for name, text in WELL_FORMED.items()}
     )
     for name, body in bodies.items():
-        samples = [timed(stack.assistant.call, "POST", "/webhooks/rest/webhook", body) for _ in range(10)]
+        call = stack.assistant.call
+        samples = [timed(call, "POST", "/webhooks/rest/webhook", body, stack.assistant.trusted) for _ in range(10)]
         print(f"  {name:30s} {ms(statistics.median(samples))}")
+
+
+async def _turn(session: aiohttp.ClientSession, url: str) -> tuple[int, float]:
+    """One message of a new conversation, without a token: its status and seconds."""
+    started = time.perf_counter()
+    body = {"sender": f"bench-{uuid.uuid4().hex[:8]}", "message": TURNS[0]}
+    async with session.post(f"{url}/webhooks/rest/webhook", json=body) as response:
+        await response.read()
+        return response.status, time.perf_counter() - started
+
+
+def _client(address: str) -> aiohttp.ClientSession:
+    """A client sending from its own loopback address, as a merchant would (no token)."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(address, 0)))
+
+
+async def _burst(url: str) -> tuple[Counter, float, float]:
+    """The burst's statuses, and the other client's p50 before and during it."""
+    async with _client(BURSTING) as bursting, _client(OTHER) as other:
+        quiet = [(await _turn(other, url))[1] for _ in range(QUIET_TURNS)]
+        gate, statuses, during = asyncio.Semaphore(BURST_CONCURRENCY), Counter(), []
+
+        async def one() -> None:
+            async with gate:
+                statuses[(await _turn(bursting, url))[0]] += 1
+
+        burst = asyncio.gather(*(one() for _ in range(BURST)))
+        while not burst.done():
+            during.append((await _turn(other, url))[1])
+        await burst
+    return statuses, statistics.median(quiet), statistics.median(during)
+
+
+def burst(stack: Stack) -> None:
+    url = stack.assistant.url.replace("localhost", "127.0.0.1")
+    statuses, quiet, during = asyncio.run(_burst(url))
+    told = ", ".join(f"{count} × {status}" for status, count in sorted(statuses.items()))
+    print(
+        f"burst of {BURST} from one client: {told}; another client's p50 {ms(quiet)} quiet, "
+        f"{ms(during)} during it ({during / quiet:4.2f}×)"
+    )
 
 
 def maintainer_view(stack: Stack, conversations: int = 10_000, requests: int = 60) -> None:
@@ -222,6 +272,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             concurrent(stack)
             memory(stack)
             bad_input(stack)
+            burst(stack)
             maintainer_view(stack)
         finally:
             stack.stop()

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from scripts.bench import TURNS
-from scripts.stack import ROOT, Stack
+from scripts.stack import ROOT, UNLIMITED, Stack
 
 Spent = Dict[str, List[float]]
 
@@ -145,7 +145,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     logging.disable(logging.INFO)  # Rasa's debug log would be timed too
     configure_structlog(logging.WARNING)
     with tempfile.TemporaryDirectory() as workdir:
-        stack = Stack(Path(workdir))
+        stack = Stack(Path(workdir), env=UNLIMITED)
         stack.start_actions()
         os.environ.update({k: v for k, v in stack.env.items() if k.startswith(("ACTIONS_", "ASSISTANT_"))})
         os.chdir(ROOT)

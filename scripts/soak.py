@@ -25,7 +25,7 @@ import aiohttp
 
 from scripts import loadtest
 from scripts.socket_chat import Received, SocketChat
-from scripts.stack import Stack
+from scripts.stack import UNLIMITED, Stack
 
 FAILURE_WORDS = ("没能保存", "没能给出答复")  # utter_not_stored, utter_no_reply
 
@@ -157,7 +157,7 @@ def main() -> int:
     parser.add_argument("--conversations", type=int, default=8)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="soak-") as workdir:
-        stack = Stack(Path(workdir))
+        stack = Stack(Path(workdir), env=UNLIMITED)
         stack.start()
         try:
             stack.assistant.say("soak-warm-up", "你好")

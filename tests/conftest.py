@@ -4,17 +4,16 @@ from typing import Iterator
 
 import pytest
 
-from scripts.stack import Assistant, Stack
+from scripts.stack import UNLIMITED, Assistant, Stack
+
+# The tests' servers do not limit how fast messages come (tests/e2e/test_limits.py runs
+# its own, with small limits): the browser tests' widgets all send from one address.
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Iterator[Stack]:
-    running = Stack(tmp_path_factory.mktemp("stack"))
-    try:
-        running.start()
+    with Stack(tmp_path_factory.mktemp("stack"), env=UNLIMITED).running() as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="session")
@@ -28,9 +27,6 @@ def own_stack(tmp_path_factory) -> Iterator[Stack]:
     database sits alone in `workdir / "db"`, a directory a test can take away."""
     workdir = tmp_path_factory.mktemp("own-stack")
     (workdir / "db").mkdir()
-    running = Stack(workdir, env={"ASSISTANT_SQLITE_PATH": str(workdir / "db" / "conversations.db")})
-    try:
-        running.start()
+    env = {**UNLIMITED, "ASSISTANT_SQLITE_PATH": str(workdir / "db" / "conversations.db")}
+    with Stack(workdir, env=env).running() as running:
         yield running
-    finally:
-        running.stop()

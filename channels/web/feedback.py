@@ -13,6 +13,7 @@ from sanic.response import HTTPResponse
 from actions.actions import HUMAN_BUTTON, topic_buttons
 from actions.answers import MAIN_TOPICS
 from channels.incoming import MAX_SENDER_CHARACTERS, BadRequest, json_object, origin_refused
+from channels.web.throttle import client_address, refusal
 from channels.web.guards import (
     MAX_TEXT_CHARACTERS,
     append_events,
@@ -67,7 +68,7 @@ def parse_feedback(body: bytes) -> Feedback:
 @answers_refusals
 async def feedback(request: Request) -> HTTPResponse:
     """Stores 👍/👎 on a bot message in the conversation, as the slot `feedback`."""
-    refused = origin_refused(request)
+    refused = origin_refused(request) or refusal(request, "client", client_address(request))
     if refused:
         return refused
     rating = parse_feedback(request.body or b"")

@@ -56,8 +56,7 @@ def requires_token(handler: Handler) -> Handler:
     async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
         shared = os.environ.get(TOKEN_VARIABLE, "")
         records = records_of(getattr(request.app.ctx, "agent", None))
-        given = _given_token(request)
-        name = _agent_named(given, shared, records) if given else None
+        name = token_holder(request)
         if name is None and not shared and not (records and records.has_agents()):
             return error_response(503, f"the agent routes are disabled: {TOKEN_VARIABLE} is not set on the server")
         if name is None:
@@ -66,6 +65,14 @@ def requires_token(handler: Handler) -> Handler:
         return await handler(request, *args, **kwargs)
 
     return guarded
+
+
+def token_holder(request: Request) -> Optional[Text]:
+    """Who holds the request's token (shared or an agent's own), or None."""
+    given = _given_token(request)
+    if not given:
+        return None
+    return _agent_named(given, os.environ.get(TOKEN_VARIABLE, ""), records_of(getattr(request.app.ctx, "agent", None)))
 
 
 def _agent_named(given: Text, shared: Text, records: Optional[RecordsBroker]) -> Optional[Text]:

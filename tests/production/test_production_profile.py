@@ -24,12 +24,16 @@ from rasa.utils.endpoints import EndpointConfig
 
 from scripts.loadtest import SCRIPT
 from scripts.socket_chat import SocketChat
-from scripts.stack import Stack, free_port
+from scripts.stack import UNLIMITED, Stack, free_port
 from stores.records import RecordsBroker, engine_for
 from tests.responses import response as response_named
 
 CONVERSATIONS = 8
 TURNS = 10
+# Rate limits of both servers, counted in Redis: no client is limited here, a conversation
+# only past what the conversations below send.
+PER_CONVERSATION = 15
+LIMITS = {**UNLIMITED, "ASSISTANT_RATE_PER_CONVERSATION": f"{PER_CONVERSATION}/minute"}
 SIMULTANEOUS = ("谢谢", "再见")  # sent to the same conversation at once, one through each server
 
 
@@ -110,12 +114,12 @@ def _services(workdir: Path):
 @pytest.fixture(scope="module")
 def two_servers(services, tmp_path_factory):
     """One action server and two Rasa servers sharing PostgreSQL and Redis."""
-    first = Stack(tmp_path_factory.mktemp("first"), endpoints="endpoints.production.yml", env=services)
+    first = Stack(tmp_path_factory.mktemp("first"), endpoints="endpoints.production.yml", env={**services, **LIMITS})
     first.start()
     second = Stack(
         tmp_path_factory.mktemp("second"),
         endpoints="endpoints.production.yml",
-        env={**services, "ACTIONS_URL": first.env["ACTIONS_URL"]},
+        env={**services, **LIMITS, "ACTIONS_URL": first.env["ACTIONS_URL"]},
         token=first.token,
     )
     try:
@@ -182,6 +186,18 @@ def test_two_servers_share_conversations_exactly_once_and_in_order(two_servers):
 # --- a hand-off that reaches a person, across the two servers ------------------------------
 
 LIVE = 2.0  # seconds within which each side sees what the other did
+
+
+def test_the_servers_count_a_conversation_s_messages_together(two_servers):
+    """A conversation's limit holds across both servers: its messages alternate between
+    them, and the one past the limit is refused on either (the counts live in Redis)."""
+    sender = f"prod-limit-{uuid.uuid4().hex[:8]}"
+    body = {"sender": sender, "message": "你好"}
+    statuses = [
+        two_servers[turn % 2].call("POST", "/webhooks/rest/webhook", body)[0] for turn in range(PER_CONVERSATION)
+    ]
+    assert statuses == [200] * PER_CONVERSATION
+    assert [server.call("POST", "/webhooks/rest/webhook", body)[0] for server in two_servers] == [429, 429]
 
 
 def test_an_agent_on_one_server_answers_a_merchant_on_the_other(services, two_servers):

@@ -30,17 +30,19 @@ export class Connection {
    * @param {string} options.sessionId  the conversation id (the sender)
    * @param {(message: {text: string, buttons: object[]}) => void} options.onMessage
    * @param {(mode: 'socket'|'rest') => void} [options.onMode]
+   * @param {(seconds: number) => void} [options.onRefused]  the server refused a message sent too soon after others
    * @param {typeof io} [options.connect]  opens the socket.io connection (socket.io's io; the tests pass a stand-in)
    * @param {number} [options.lastReplyId]  the latest agent reply already shown (0: none)
    */
   constructor({
-    server, sessionId, onMessage, onMode, socketPath = '/socket.io', restPath = '/webhooks/rest/webhook',
+    server, sessionId, onMessage, onMode, onRefused, socketPath = '/socket.io', restPath = '/webhooks/rest/webhook',
     repliesPath = '/web/agent-replies', connect = io, lastReplyId = 0,
   }) {
     this.server = server;
     this.sessionId = sessionId;
     this.onMessage = onMessage;
     this.onMode = onMode || (() => {});
+    this.onRefused = onRefused || (() => {});
     this.socketPath = socketPath;
     this.restPath = restPath;
     this.repliesPath = repliesPath;
@@ -79,6 +81,10 @@ export class Connection {
       });
       this.socket.on('bot_uttered', (message) => {
         if (message && typeof message === 'object') this.deliver(normalise(message));
+      });
+      this.socket.on('error', (data) => {
+        const seconds = retryAfter(data && data.retry_after);
+        if (seconds) this.onRefused(seconds);
       });
       this.socket.on('connect_error', () => {
         if (!this.socket.active) fallBack();
@@ -132,8 +138,18 @@ export class Connection {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ sender: this.sessionId, message: text, metadata }),
     });
+    if (reply.status === 429) {
+      this.onRefused(retryAfter(reply.headers.get('Retry-After')) || 1);
+      return;
+    }
     const messages = await reply.json().catch(() => null);
     if (!Array.isArray(messages)) throw new Error(`the REST channel answered ${reply.status}`);
     for (const message of messages) this.deliver(normalise(message));
   }
+}
+
+/** The whole seconds of a Retry-After value (a number or its text), or 0. */
+export function retryAfter(value) {
+  const seconds = Number(value);
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : 0;
 }

@@ -44,6 +44,10 @@ class Widget {
       lastReplyId: lastReplyId(this.transcript),
       onMessage: (message) => this.receive(message),
       onMode: (mode) => this.host.setAttribute('data-transport', mode),
+      onRefused: (seconds) => {
+        this.showTyping(false);
+        this.add({ role: 'note', text: `您发送得有点快，请 ${seconds} 秒后再试。` });
+      },
     });
   }
 

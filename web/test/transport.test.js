@@ -177,6 +177,18 @@ describe('Connection over socket.io', () => {
     assert.equal(socket.closed, true);
   });
 
+  test('an error event that says when to retry is told; other error events are not', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+    const refused = [];
+    const { conn, socket } = connection({ onRefused: (s) => refused.push(s) });
+    conn.start();
+    socket.fire('session_confirm');
+    socket.fire('error', { error: 'too many messages: try again in 5 seconds', retry_after: 5 });
+    socket.fire('error', { error: '"message" must be text' });
+    socket.fire('error', undefined);
+    assert.deepEqual(refused, [5]);
+  });
+
   test('a socket that cannot even be created falls back to REST', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
     const { conn, modes } = connection({ connect: () => { throw new Error('no WebSocket'); } });
@@ -232,6 +244,17 @@ describe('Connection over REST', () => {
       { text: '第一条', buttons: [] },
       { text: '第二条', buttons: [{ title: '是', payload: '/affirm' }] },
     ]);
+  });
+
+  test('a message refused as too soon (429) is told with its Retry-After, not as an error', async (t) => {
+    const refused = [];
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+    const { conn, received } = connection({ connect: () => { throw new Error('no socket'); }, onRefused: (s) => refused.push(s) });
+    await conn.start();
+    globalThis.fetch = async () => new Response('{"error": "too many messages"}', { status: 429, headers: { 'Retry-After': '7' } });
+    await conn.send('hi');
+    assert.deepEqual(refused, [7]);
+    assert.deepEqual(received, []);
   });
 
   test('a reply that is not a list of messages is an error naming the status', async (t) => {
