@@ -48,8 +48,9 @@ LONG_CONVERSATION = 100
 CONCURRENT = 16
 CONCURRENT_TURNS = 20
 # The burst: requests from one client, this many at a time, while another client (its own
-# loopback address) asks; the other's quiet p50 is taken first from this many turns.
-BURST, BURST_CONCURRENCY, QUIET_TURNS = 200, 10, 20
+# loopback address) asks at a merchant's pace, within its own limits; its quiet p50 is
+# taken first, from as many turns as it asks from the burst's start.
+BURST, BURST_CONCURRENCY, OTHER_TURNS, OTHER_PACE = 200, 10, 8, 0.4
 BURSTING, OTHER = "127.0.0.3", "127.0.0.2"
 
 
@@ -180,30 +181,38 @@ def _client(address: str) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(address, 0)))
 
 
-async def _burst(url: str) -> tuple[Counter, float, float]:
-    """The burst's statuses, and the other client's p50 before and during it."""
+async def _paced(session: aiohttp.ClientSession, url: str) -> List[float]:
+    """The other client's turns, one every OTHER_PACE seconds: the seconds of each answered one."""
+    answered = []
+    for _ in range(OTHER_TURNS):
+        status, seconds = await _turn(session, url)
+        answered += [seconds] if status == 200 else []
+        await asyncio.sleep(OTHER_PACE)
+    return answered
+
+
+async def _burst(url: str) -> tuple[Counter, List[float], List[float]]:
+    """The burst's statuses, and the other client's answered turns before and during it."""
     async with _client(BURSTING) as bursting, _client(OTHER) as other:
-        quiet = [(await _turn(other, url))[1] for _ in range(QUIET_TURNS)]
-        gate, statuses, during = asyncio.Semaphore(BURST_CONCURRENCY), Counter(), []
+        quiet = await _paced(other, url)
+        gate, statuses = asyncio.Semaphore(BURST_CONCURRENCY), Counter()
 
         async def one() -> None:
             async with gate:
                 statuses[(await _turn(bursting, url))[0]] += 1
 
-        burst = asyncio.gather(*(one() for _ in range(BURST)))
-        while not burst.done():
-            during.append((await _turn(other, url))[1])
-        await burst
-    return statuses, statistics.median(quiet), statistics.median(during)
+        during, *_ = await asyncio.gather(_paced(other, url), *(one() for _ in range(BURST)))
+    return statuses, quiet, during
 
 
 def burst(stack: Stack) -> None:
     url = stack.assistant.url.replace("localhost", "127.0.0.1")
     statuses, quiet, during = asyncio.run(_burst(url))
     told = ", ".join(f"{count} × {status}" for status, count in sorted(statuses.items()))
+    before, then = statistics.median(quiet), statistics.median(during)
     print(
-        f"burst of {BURST} from one client: {told}; another client's p50 {ms(quiet)} quiet, "
-        f"{ms(during)} during it ({during / quiet:4.2f}×)"
+        f"burst of {BURST} from one client: {told}; another client's p50 {ms(before)} quiet, {ms(then)} "
+        f"from the burst's start ({then / before:4.2f}×; {len(quiet) + len(during)} of {2 * OTHER_TURNS} answered)"
     )
 
 

@@ -13,9 +13,9 @@ import math
 import os
 import time
 import urllib.parse
-from typing import Any, Dict, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text, Tuple
 
-from limits import RateLimitItem, parse
+from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 from sanic import Sanic, response
@@ -26,22 +26,24 @@ from channels.web.guards import token_holder
 
 logger = logging.getLogger(__name__)
 
-# Each limit is overridden by the environment variable of its name, e.g. "30/minute".
-PER_CLIENT = ("ASSISTANT_RATE_PER_CLIENT", "120/minute")  # messages from one address
-PER_CONVERSATION = ("ASSISTANT_RATE_PER_CONVERSATION", "30/minute")  # messages of one conversation
+# Each limit is overridden by the environment variable of its name: rates joined by 「;」,
+# each of which holds ("2/second;30/minute"). The short window keeps a burst from one
+# sender from slowing everyone down; the long one bounds what it may send in all.
+PER_CLIENT = ("ASSISTANT_RATE_PER_CLIENT", "3/second;120/minute")  # messages from one address
+PER_CONVERSATION = ("ASSISTANT_RATE_PER_CONVERSATION", "2/second;30/minute")  # of one conversation
 SCOPES = {"client": PER_CLIENT, "conversation": PER_CONVERSATION}
 
 
-def rate(setting: Tuple[Text, Text]) -> RateLimitItem:
-    """A limit's rate: its environment variable when it is one ("30/minute"), else its default."""
+def rates(setting: Tuple[Text, Text]) -> List[RateLimitItem]:
+    """A limit's rates: its environment variable when it is rates ("30/minute"), else its default."""
     name, default = setting
     raw = os.environ.get(name, "").strip()
     if raw:
         try:
-            return parse(raw)
+            return parse_many(raw)
         except ValueError:
             logger.warning("%s=%r is not a rate such as 30/minute: %s is used", name, raw, default)
-    return parse(default)
+    return parse_many(default)
 
 
 class Throttle:
@@ -50,7 +52,7 @@ class Throttle:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage  # the limiter holds it only weakly
         self._limiter = MovingWindowRateLimiter(storage)
-        self._rates: Dict[Text, RateLimitItem] = {scope: rate(setting) for scope, setting in SCOPES.items()}
+        self._rates: Dict[Text, List[RateLimitItem]] = {scope: rates(setting) for scope, setting in SCOPES.items()}
 
     @classmethod
     def beside(cls, lock_store: Any) -> "Throttle":
@@ -65,12 +67,12 @@ class Throttle:
 
     def retry_after(self, scope: Text, key: Text) -> int:
         """Counts one message of `key` (a client's address, a conversation id) in `scope`;
-        0 when it is within the limit, else the seconds until one may be sent again."""
-        item = self._rates[scope]
-        if self._limiter.hit(item, scope, key):
-            return 0
-        reset, _ = self._limiter.get_window_stats(item, scope, key)
-        return max(1, math.ceil(reset - time.time()))
+        0 when it is within every rate, else the seconds until one may be sent again."""
+        for item in self._rates[scope]:
+            if not self._limiter.hit(item, scope, key):
+                reset, _ = self._limiter.get_window_stats(item, scope, key)
+                return max(1, math.ceil(reset - time.time()))
+        return 0
 
 
 def throttle_of(app: Sanic) -> Throttle:
