@@ -72,21 +72,33 @@ def clean(text: Text) -> Text:
 
 def json_object(body: bytes, example: Text = "{...}") -> Dict[Text, Any]:
     """The JSON object in a request body, or BadRequest naming what is wrong."""
-    most, deepest = limit(BODY_BYTES), limit(JSON_DEPTH)
+    most = limit(BODY_BYTES)
     if len(body) > most:
         raise BadRequest(f"the request body is over {most} bytes")
     try:
-        data = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("the request body is not valid UTF-8") from None
+    data = json_value(text)
+    if not isinstance(data, dict):
+        raise BadRequest(f"expected a JSON object like {example}")
+    return data
+
+
+def json_value(text: Text, wrapping: int = 0) -> Any:
+    """The JSON value of `text` within the size and nesting limits (`wrapping`: levels a
+    channel's envelope adds, such as socket.io's event list), or BadRequest."""
+    most, deepest = limit(BODY_BYTES), limit(JSON_DEPTH)
+    if len(text.encode("utf-8", "surrogatepass")) > most:
+        raise BadRequest(f"the request body is over {most} bytes")
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError:
         raise BadRequest("the request body is not valid JSON") from None
     except RecursionError:
         data = None  # nested past what the parser follows: refused below
-    if data is None or _depth(data) > deepest:
+    if data is None or _depth(data) > deepest + wrapping:
         raise BadRequest(f"the request body nests deeper than {deepest} levels")
-    if not isinstance(data, dict):
-        raise BadRequest(f"expected a JSON object like {example}")
     return data
 
 

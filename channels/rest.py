@@ -9,11 +9,13 @@ be stored gets `utter_not_stored` (REST: 503), and only then; any other error ge
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
+import socketio
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -31,6 +33,7 @@ from channels import action_calls
 from channels.incoming import (
     BadRequest,
     allowed_origins,
+    json_value,
     origin_refused,
     parse_body,
     read_body,
@@ -160,6 +163,31 @@ class ValidatedRestInput(RestInput):
         return webhook
 
 
+# The event a socket.io packet that cannot be read becomes (CheckedPacket).
+UNREADABLE = "unreadable_packet"
+
+
+class _CheckedJson:
+    """socket.io's JSON, within the channels' size and nesting limits: a packet past them
+    (or not JSON) reads as the event UNREADABLE with the reason, not as an exception."""
+
+    dumps = staticmethod(json.dumps)
+
+    @staticmethod
+    def loads(text: Text, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return json_value(text, wrapping=1)  # socket.io wraps a message in [event, data]
+        except BadRequest as error:
+            logger.warning("A socket.io packet was refused: %s", error)
+            return [UNREADABLE, str(error).replace("request body", "message")]
+
+
+class CheckedPacket(socketio.packet.Packet):
+    """A socket.io packet read with _CheckedJson."""
+
+    json = _CheckedJson
+
+
 class RepliesSocketIOOutput(SocketIOOutput):
     """Rasa's socket.io output, remembering whether it sent the merchant anything."""
 
@@ -192,6 +220,13 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         # too: engine.io writing them as well sent each twice, which browsers reject. Its
         # check of the origin is done on connect instead.
         sio.eio.cors_allowed_origins = []
+        # A packet that cannot be read is answered with an `error` event, like REST's 400.
+        sio.packet_class = CheckedPacket
+
+        @sio.on(UNREADABLE, namespace=self.namespace)
+        async def unreadable(sid: Text, reason: Any = None, *_: Any) -> None:
+            await sio.emit("error", {"error": str(reason)}, room=sid)
+
         started: List[Sanic] = []  # the server's app, for its agent
 
         @socketio_webhook.listener("before_server_start")

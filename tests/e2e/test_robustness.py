@@ -12,6 +12,7 @@ import time
 import urllib.request
 import uuid
 
+import aiohttp
 import pytest
 import socketio
 
@@ -63,6 +64,41 @@ def test_socketio_from_another_origin_is_refused_and_its_own_origin_gets_one_cor
     )
     with urllib.request.urlopen(polling, timeout=10) as reply:
         assert reply.headers.get_all("Access-Control-Allow-Origin") == [assistant.url]  # once: browsers reject two
+
+
+async def raw_socket_event(url: str, packet: str) -> list:
+    """What the server sends back to a socket.io event sent as raw text (a client library
+    could not even encode these), within a few seconds."""
+    received = []
+    async with aiohttp.ClientSession() as session:
+        address = url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+        async with session.ws_connect(address, headers={"Origin": url}) as socket:
+            await socket.receive()  # engine.io's open packet
+            await socket.send_str("40")  # join the default namespace
+            await socket.receive()
+            await socket.send_str("42" + packet)
+            try:
+                while True:
+                    received.append((await asyncio.wait_for(socket.receive(), 3)).data)
+            except asyncio.TimeoutError:
+                return received
+
+
+@pytest.mark.parametrize(
+    "packet, reason",
+    [
+        (
+            '["user_uttered", {"session_id": "deep", "message": "hi", "metadata": ' + "[" * 30000 + "]" * 30000 + "}]",
+            "nests deeper than 8",
+        ),
+        ('["user_uttered", {"session_id": "big", "message": "' + "好" * 30000 + '"}]', "over 65536 bytes"),
+        ('["user_uttered", {"session_id": ', "not valid JSON"),
+    ],
+    ids=["nested 30,000 deep", "over 64 KB", "not JSON"],
+)
+def test_a_socketio_packet_that_cannot_be_read_gets_an_error_event(assistant, packet, reason):
+    [answer] = asyncio.run(raw_socket_event(assistant.url, packet))
+    assert answer.startswith('42["error"') and reason in answer, answer
 
 
 def test_the_http_api_needs_the_token(assistant):
