@@ -1,10 +1,13 @@
 """The agent inbox: conversations waiting for a person, each one's transcript, and the
 reply the assistant suggests for the merchant's latest words.
 
-- `GET /assist/inbox`: the conversations waiting, the longest waiting first, each with
-  the hand-off summary and the merchant's last words; `version` changes with any of them.
-- `GET /assist/inbox/events`: server-sent events: `inbox` (the same JSON) at once and
-  after every change, whichever server recorded it (the records are in the shared database).
+- `GET /assist/inbox?limit=&offset=`: a page of the conversations waiting, the longest
+  waiting first, each with the hand-off summary and the merchant's last words, and how
+  many there are in all (`total`); `version` changes with any of them.
+- `GET /assist/inbox/events?limit=`: server-sent events: `inbox` (the first page, as
+  above) at once, then `changes` after every change, whichever server recorded it (the
+  records are in the shared database): the conversations new or changed, those gone,
+  the page's order and every wait.
 - `GET /assist/conversations/<sender>`: the whole transcript, the facts known, its place
   in the inbox.
 - `GET /assist/conversations/<sender>/suggestion`: the reply for the merchant's latest
@@ -18,7 +21,7 @@ import asyncio
 import json
 import time
 from dataclasses import replace
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
@@ -29,11 +32,12 @@ from sanic.response import HTTPResponse
 from actions.actions import DETAILS_BUTTON, HUMAN_BUTTON, QUESTION, RULED_OUT, Conversation, handoff_summary
 from actions.answers import INPUT_LABELS
 from actions.policy import PROFILE, load_policy
-from channels.incoming import path_sender
+from channels.incoming import limit, path_sender
 from channels.web.agent import suggestion_for
 from channels.web.guards import (
     answers_refusals,
     error_response,
+    int_arg,
     json_response,
     loaded_agent,
     loaded_records,
@@ -43,6 +47,9 @@ from channels.web.guards import (
 from channels.web.maintainer import iso
 from stores.records import AGENT, FOLLOW_UP_INTENTS, RecordsBroker, Waiting, merchant_words
 
+# Conversations in a page of the inbox: ASSISTANT_INBOX_PAGE by default, `limit` at most MAX_PAGE.
+INBOX_PAGE = ("ASSISTANT_INBOX_PAGE", 50)
+MAX_PAGE = 200
 POLL_SECONDS = 0.5  # how often the event stream looks for changes in the shared records
 HEARTBEAT_SECONDS = 15.0
 STREAM_SECONDS = 300.0  # then the console reconnects: no stream outlives a token for long
@@ -54,25 +61,28 @@ SUMMARY_LABELS = ("问题", *(INPUT_LABELS[name] for name in PROFILE), "商家�
 @requires_token
 @answers_refusals
 async def inbox(request: Request) -> HTTPResponse:
-    """The conversations waiting for a person."""
-    return json_response(await inbox_json(request))
+    """A page of the conversations waiting for a person."""
+    return json_response(await inbox_json(request, _page(request), int_arg(request, "offset", 0, 0, 10**9)))
 
 
 @requires_token
 @answers_refusals
 async def inbox_events(request: Request) -> HTTPResponse:
-    """The inbox as server-sent events, sent again whenever it changes."""
-    records = loaded_records(request)
+    """The inbox's first page as server-sent events, then its changes whenever it changes."""
+    records, page = loaded_records(request), _page(request)
     stream = await request.respond(
         content_type="text/event-stream; charset=utf-8",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
     sent_version, sent_at, started = None, 0.0, time.monotonic()
+    shown: Dict[Text, Dict[Text, Any]] = {}
     while time.monotonic() - started < STREAM_SECONDS and not _gone(request):
         version = records.inbox_version()
         if version != sent_version:
-            payload = json.dumps(await inbox_json(request), ensure_ascii=False)
-            await stream.send(f"event: inbox\ndata: {payload}\n\n")
+            now = await inbox_json(request, page)
+            event, body = ("inbox", now) if sent_version is None else ("changes", inbox_changes(shown, now))
+            await stream.send(f"event: {event}\ndata: {json.dumps(body, ensure_ascii=False)}\n\n")
+            shown = {item["sender"]: item for item in now["conversations"]}
             sent_version, sent_at = version, time.monotonic()
         elif time.monotonic() - sent_at > HEARTBEAT_SECONDS:
             await stream.send(": still here\n\n")
@@ -119,16 +129,46 @@ async def conversation_suggestion(request: Request, sender: Text) -> HTTPRespons
     return json_response({"for": shown, **suggested})
 
 
-async def inbox_json(request: Request) -> Dict[Text, Any]:
-    """The inbox; a conversation that entered without a hand-off summary gets one written
-    now, from its tracker, as the hand-off would have."""
+def _page(request: Request) -> int:
+    return int_arg(request, "limit", limit(INBOX_PAGE), 1, MAX_PAGE)
+
+
+async def inbox_json(request: Request, size: int, offset: int = 0) -> Dict[Text, Any]:
+    """A page of the inbox; a conversation that entered without a hand-off summary gets
+    one written now, from its tracker, as the hand-off would have."""
     records = loaded_records(request)
     version = records.inbox_version()
     waiting = [
         item if item.summary is not None else replace(item, summary=await _summary(request, records, item.sender_id))
-        for item in records.inbox()
+        for item in records.inbox(size, offset)
     ]
-    return {"version": version, "me": request.ctx.agent_name, "conversations": [_waiting_json(w) for w in waiting]}
+    return {
+        "version": version,
+        "me": request.ctx.agent_name,
+        "total": records.inbox_size(),
+        "offset": offset,
+        "conversations": [_waiting_json(w) for w in waiting],
+    }
+
+
+def inbox_changes(shown: Mapping[Text, Dict[Text, Any]], now: Dict[Text, Any]) -> Dict[Text, Any]:
+    """What changed since the page `shown` (its conversations by sender): those new or
+    changed, in full; the senders gone; the page's order; every wait (which changes by
+    itself)."""
+    items = {item["sender"]: item for item in now["conversations"]}
+    return {
+        "version": now["version"],
+        "total": now["total"],
+        "order": list(items),
+        "upserted": [item for sender, item in items.items() if _steady(shown.get(sender)) != _steady(item)],
+        "removed": [sender for sender in shown if sender not in items],
+        "waiting": {sender: item["waiting_seconds"] for sender, item in items.items()},
+    }
+
+
+def _steady(item: Optional[Mapping[Text, Any]]) -> Optional[Dict[Text, Any]]:
+    """An inbox item but its wait."""
+    return {key: value for key, value in item.items() if key != "waiting_seconds"} if item else None
 
 
 async def _summary(request: Request, records: RecordsBroker, sender: Text) -> Optional[Text]:

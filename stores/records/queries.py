@@ -80,12 +80,18 @@ class RecordsQueries:
 
     # --- the inbox -------------------------------------------------------------------
 
-    def inbox(self) -> List[Waiting]:
+    def inbox(self, limit: Optional[int] = None, offset: int = 0) -> List[Waiting]:
         """Conversations waiting for a person, the longest waiting first; then those an
-        agent has answered, the latest changed first."""
+        agent has answered, the latest changed first: `limit` of them from `offset`."""
+        order = (inbox.c.waiting_since.is_(None), inbox.c.waiting_since, inbox.c.version.desc(), inbox.c.sender_id)
         with self.engine.connect() as connection:
-            found = [_waiting(row) for row in connection.execute(sa.select(inbox))]
-        return sorted(found, key=lambda w: (w.waiting_since is None, w.waiting_since or -w.version))
+            rows = connection.execute(sa.select(inbox).order_by(*order).limit(limit).offset(offset))
+            return [_waiting(row) for row in rows]
+
+    def inbox_size(self) -> int:
+        """How many conversations the inbox holds."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(inbox)).scalar() or 0)
 
     def waiting(self, sender: Text) -> Optional[Waiting]:
         """The conversation's place in the inbox, or None when it is not there."""

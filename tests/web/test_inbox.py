@@ -82,16 +82,34 @@ def test_a_conversation_that_called_for_a_person_without_a_hand_off_gets_a_summa
     assert agent.records.waiting("m2").summary  # written once, not worked out again
 
 
-def test_the_event_stream_sends_the_inbox_and_every_change(client, agent, token):
+def test_the_event_stream_sends_the_inbox_then_what_changes(client, agent, token):
+    handed_off(agent, "m1")
     with event_stream(client.url + "/assist/inbox/events") as events:
-        first = next(events)
-        assert first["conversations"] == []
+        kind, first = next(events)
+        assert kind == "inbox" and [item["sender"] for item in first["conversations"]] == ["m1"]
         started = time.monotonic()
-        handed_off(agent, "m1")
-        changed = next(events)
-        assert [item["sender"] for item in changed["conversations"]] == ["m1"]
-        assert time.monotonic() - started < 2
-        assert changed["version"] > first["version"]
+        handed_off(agent, "m2")
+        kind, changed = next(events)
+        assert time.monotonic() - started < 2 and kind == "changes" and changed["version"] > first["version"]
+        assert [item["sender"] for item in changed["upserted"]] == ["m2"]  # m1 did not change
+        listed = [item["sender"] for item in get(client, "/assist/inbox")["conversations"]]
+        assert (changed["order"], changed["removed"], changed["total"]) == (listed, [], 2)
+        assert set(changed["waiting"]) == {"m1", "m2"}
+        assert post(client, "/assist/conversations/m1/hand-back")[0] == 200
+        kind, gone = next(events)
+        assert (kind, gone["upserted"], gone["removed"], gone["order"]) == ("changes", [], ["m1"], ["m2"])
+
+
+def test_the_inbox_comes_in_pages(client, agent, token):
+    for sender in ("m1", "m2", "m3"):
+        handed_off(agent, sender)
+    first = get(client, "/assist/inbox?limit=2")
+    rest = get(client, "/assist/inbox?limit=2&offset=2")
+    assert (first["total"], len(first["conversations"]), len(rest["conversations"])) == (3, 2, 1)
+    senders = [item["sender"] for item in first["conversations"] + rest["conversations"]]
+    assert sorted(senders) == ["m1", "m2", "m3"]
+    for bad in ("limit=0", "limit=201", "offset=-1", "limit=many"):
+        assert client.get(f"/assist/inbox?{bad}", headers=AUTH)[0] == 400
 
 
 def test_the_event_stream_needs_the_token(client, agent, token):
@@ -244,18 +262,18 @@ def test_a_reply_goes_to_the_merchants_room(client, agent, token):
 
 
 class event_stream:
-    """The `inbox` events of a server-sent event stream, as parsed JSON."""
+    """The events of a server-sent event stream: (event, its data as parsed JSON)."""
 
     def __init__(self, url: str) -> None:
         self.response = urllib.request.urlopen(urllib.request.Request(url, headers=AUTH), timeout=5)
 
-    def __enter__(self) -> Iterator[Dict[str, Any]]:
+    def __enter__(self) -> Iterator[Tuple[str, Dict[str, Any]]]:
         return self._events()
 
     def __exit__(self, *_: Any) -> None:
         self.response.close()
 
-    def _events(self) -> Iterator[Dict[str, Any]]:
+    def _events(self) -> Iterator[Tuple[str, Dict[str, Any]]]:
         kind, data = None, None
         for raw in self.response:
             line = raw.decode("utf-8").rstrip("\n")
@@ -263,8 +281,8 @@ class event_stream:
                 kind = line[len("event: ") :]
             elif line.startswith("data: "):
                 data = json.loads(line[len("data: ") :])
-            elif not line and kind == "inbox":
-                yield data
+            elif not line and kind and data is not None:
+                yield kind, data
                 kind, data = None, None
 
 

@@ -5,7 +5,7 @@
 import { Unauthorized, missingNote, percent, replyError, splitClauses } from './assist.js';
 import { el, isSendKey, linkify } from './dom.js';
 import {
-  EventParser, inboxReasons, inboxStatus, shortId, speaker, stateText, suggestedFor, summaryShown,
+  EventParser, applyChanges, inboxReasons, inboxStatus, shortId, speaker, stateText, suggestedFor, summaryShown,
 } from './inbox.js';
 
 const RECONNECT_MS = 2000;
@@ -78,6 +78,7 @@ export class Desk {
       if (done) return;
       for (const event of parser.push(value)) {
         if (event.event === 'inbox') this.showInbox(JSON.parse(event.data));
+        else if (event.event === 'changes') this.showInbox(applyChanges(this.inbox, JSON.parse(event.data)));
       }
     }
   }
@@ -86,7 +87,7 @@ export class Desk {
     this.inbox = data;
     this.receivedAt = Date.now();
     $('inbox-status').textContent = inboxStatus(data);
-    $('inbox-count').textContent = data.conversations.length ? String(data.conversations.length) : '';
+    $('inbox-count').textContent = data.total ? String(data.total) : '';
     $('desk-agent').textContent = data.me ? `当前客服：${data.me}` : '';
     $('inbox-list').replaceChildren(...data.conversations.map((item) => this.inboxItem(item)));
     if (!this.open) return;

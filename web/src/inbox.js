@@ -80,9 +80,24 @@ export function suggestedFor(messages, suggestion) {
   return messages.findLastIndex((m) => m.role === 'merchant' && m.timestamp === suggestion.for.timestamp);
 }
 
-/** The line above the inbox. */
+/** The line above the inbox; past the page shown, how many there are in all. */
 export function inboxStatus(data) {
   const waiting = data.conversations.filter((item) => item.waiting_since).length;
   if (!data.conversations.length) return '暂无等待人工的对话。';
-  return waiting ? `${waiting} 个对话在等待人工回复` : '所有对话都已回复';
+  const shown = waiting ? `${waiting} 个对话在等待人工回复` : '所有对话都已回复';
+  const total = data.total || data.conversations.length;
+  return total > data.conversations.length ? `${shown}（共 ${total} 个，显示最早的 ${data.conversations.length} 个）` : shown;
+}
+
+/**
+ * The inbox after a `changes` event: the conversations new or changed replace theirs,
+ * those gone leave, the page takes the server's order, and every wait is the server's.
+ */
+export function applyChanges(inbox, changes) {
+  const known = new Map(inbox.conversations.map((item) => [item.sender, item]));
+  for (const item of changes.upserted) known.set(item.sender, item);
+  const conversations = changes.order
+    .filter((sender) => known.has(sender))
+    .map((sender) => ({ ...known.get(sender), waiting_seconds: changes.waiting[sender] ?? null }));
+  return { ...inbox, version: changes.version, total: changes.total, conversations };
 }

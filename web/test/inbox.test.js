@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  EventParser, inboxReasons, inboxStatus, shortId, speaker, stateText, suggestedFor, summaryShown, waitingText,
+  EventParser, applyChanges, inboxReasons, inboxStatus, shortId, speaker, stateText, suggestedFor, summaryShown, waitingText,
 } from '../src/inbox.js';
 
 describe('EventParser', () => {
@@ -64,6 +64,24 @@ describe('inbox items', () => {
     assert.equal(inboxStatus({ conversations: [] }), '暂无等待人工的对话。');
     assert.equal(inboxStatus({ conversations: [{ waiting_since: 'x' }, { waiting_since: null }] }), '1 个对话在等待人工回复');
     assert.equal(inboxStatus({ conversations: [{ waiting_since: null }] }), '所有对话都已回复');
+    assert.equal(inboxStatus({ total: 120, conversations: [{ waiting_since: 'x' }] }), '1 个对话在等待人工回复（共 120 个，显示最早的 1 个）');
+  });
+
+  test('changes replace, add and remove conversations and take the order and waits given', () => {
+    const inbox = {
+      me: '王芳', version: 1, total: 2,
+      conversations: [{ sender: 'a', version: 1, waiting_seconds: 5 }, { sender: 'b', version: 1, waiting_seconds: 3 }],
+    };
+    const changed = applyChanges(inbox, {
+      version: 2, total: 2, order: ['c', 'a'], removed: ['b'],
+      upserted: [{ sender: 'c', version: 2, waiting_seconds: 0 }],
+      waiting: { a: 9, c: 1 },
+    });
+    assert.deepEqual(changed, {
+      me: '王芳', version: 2, total: 2,
+      conversations: [{ sender: 'c', version: 2, waiting_seconds: 1 }, { sender: 'a', version: 1, waiting_seconds: 9 }],
+    });
+    assert.equal(inbox.conversations.length, 2); // the inbox given is left as it was
   });
 });
 
