@@ -81,8 +81,8 @@ validate: $(VENV)/.installed $(NLU_BUILD)/.built  ## rasa data validate
 test-stories: $(MODEL)  ## Test stories, failing on any prediction error
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out build/results/core
 
-test-conversation: $(MODEL)  ## Held-out NLU accuracy; the conversation benchmark; conversations, bad input, restarts, faults and load over REST
-	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/nlu tests/conversations tests/e2e
+test-conversation: $(MODEL)  ## Held-out NLU accuracy; the conversation benchmark; conversations, bad input, restarts, faults and load over REST; the security findings (tests/security)
+	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/nlu tests/conversations tests/e2e tests/security
 
 test-browser: $(MODEL) web browser  ## The chat widget and the agent console in headless Chromium, against the whole stack
 	ASSISTANT_MODEL=$(MODEL) $(PY) -m pytest -q tests/browser

@@ -6,7 +6,7 @@ import pytest
 
 from scripts.stack import UNLIMITED, Assistant, Stack
 
-# The tests' servers do not limit how fast messages come (tests/e2e/test_limits.py runs
+# The tests' servers do not limit how fast messages come (tests/security/test_rate_limits.py runs
 # its own, with small limits): the browser tests' widgets all send from one address.
 
 

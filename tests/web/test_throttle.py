@@ -1,5 +1,5 @@
 """The rate limits' counting (channels/web/throttle.py); the channels' 429s are in
-tests/e2e/test_limits.py."""
+tests/security/test_rate_limits.py."""
 
 import gc
 import time
