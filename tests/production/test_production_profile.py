@@ -285,15 +285,16 @@ async def call(http, method, url, headers, body=None):
 
 
 async def inbox_events(stream):
-    """The inbox JSON of each `inbox` server-sent event."""
+    """The JSON of each server-sent event: the inbox's first page, then its changes."""
     kind = None
     async for raw in stream.content:
         line = raw.decode("utf-8").rstrip("\n")
         if line.startswith("event: "):
             kind = line[len("event: ") :]
-        elif line.startswith("data: ") and kind == "inbox":
+        elif line.startswith("data: ") and kind in ("inbox", "changes"):
             yield json.loads(line[len("data: ") :])
 
 
-def senders(inbox):
-    return [item["sender"] for item in inbox["conversations"]]
+def senders(event):
+    """The conversations of the inbox's page after an event (`changes` give their order)."""
+    return event["order"] if "order" in event else [item["sender"] for item in event["conversations"]]
