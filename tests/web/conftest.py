@@ -21,9 +21,12 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 from sanic import Sanic
+from limits.storage import MemoryStorage
 
 from channels.web import WebInput
 from stores.records import RecordsBroker, engine_for
+from channels.web.throttle import Throttle
+from scripts.stack import UNLIMITED
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-token-4f1c9a"
@@ -122,6 +125,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Client, S
     app = Sanic("web_channel_test")
     register([WebInput()], app, route="/webhooks/")
     app.ctx.agent = StubAgent(tmp_path_factory.mktemp("records") / "records.db")
+    with pytest.MonkeyPatch.context() as patch:  # these tests send faster than a merchant
+        for name, rates in UNLIMITED.items():
+            patch.setenv(name, rates)
+        app.ctx.throttle = Throttle(MemoryStorage())
     port = _free_port()
     loop = asyncio.new_event_loop()
     started = threading.Event()

@@ -9,6 +9,7 @@ import time
 from typing import Any, Dict, List
 
 import pytest
+from limits.storage import MemoryStorage
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -17,6 +18,7 @@ from actions.answers import TOPICS
 from actions.policy import load_policy
 from channels.web import agent as web_agent
 from channels.web import pages
+from channels.web.throttle import Throttle
 from tests.web.conftest import TOKEN, parse, run
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -166,6 +168,15 @@ def test_feedback_for_an_unknown_conversation_is_not_found(client, agent):
     assert status == 404
     assert agent.parsed == []
     assert list(run(agent.tracker_store.keys())) == []
+
+
+def test_feedback_past_the_client_s_rate_limit_is_told_when_to_retry(server, agent, monkeypatch):
+    client, app = server
+    monkeypatch.setenv("ASSISTANT_RATE_PER_CLIENT", "1/minute")
+    monkeypatch.setattr(app.ctx, "throttle", Throttle(MemoryStorage()))
+    assert client.post("/web/feedback", GOOD_FEEDBACK)[0] == 404
+    status, headers, body = client.post("/web/feedback", GOOD_FEEDBACK)
+    assert status == 429 and 1 <= int(headers["retry-after"]) <= 60 and body["retry_after"] == int(headers["retry-after"])
 
 
 def test_feedback_is_stored_in_the_conversation_as_the_feedback_slot(client, agent):
