@@ -3,6 +3,7 @@ the replies, and back. One merchant message costs one action call."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Text, Tuple
 
@@ -226,16 +227,17 @@ class ActionHandOff(Action):
 
 
 def handoff_summary(tracker: Tracker, claimed: Mapping[Text, Sequence[Text]], policy: Policy) -> Text:
-    """What the human agent needs: the question, the merchant's facts, the last answer."""
+    """What the human agent needs: the question, the merchant's facts, their words, the
+    last answer; as JSON fields (label, value), so that no message can add one."""
     question = tracker.get_slot(QUESTION)
     ranking = [i.get("name") for i in tracker.latest_message.get("intent_ranking") or []]
     question = question if question in TOPICS else next((q for q in ranking if q in TOPICS), None)
-    lines = [f"问题：{TOPICS[question].title if question else '未识别'}"]
+    fields = [("问题", TOPICS[question].title if question else "未识别")]
     for name in PROFILE:
         labels = "、".join(policy.label(name, value) for value in claimed.get(name) or ())
-        lines.append(f"{INPUT_LABELS[name]}：{labels or '未知'}")
+        fields.append((INPUT_LABELS[name], labels or "未知"))
     said = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
     answered = [e.get("text") for e in tracker.events if e.get("event") == "bot" and e.get("text")]
-    lines.append(f"商家原话：{' / '.join(said[-3:]) or '无'}")
-    lines.append(f"助手已答复：{answered[-1] if answered else '无'}")
-    return "\n".join(lines)
+    fields.append(("商家原话", " / ".join(said[-3:]) or "无"))
+    fields.append(("助手已答复", answered[-1] if answered else "无"))
+    return json.dumps([{"label": label, "value": value} for label, value in fields], ensure_ascii=False)

@@ -139,12 +139,15 @@ def origin_refused(request: Request) -> Optional[HTTPResponse]:
 
 
 def sender_id(value: Any, field: Text = "sender") -> Text:
-    """A conversation id, cleaned, or BadRequest naming what is wrong."""
+    """A conversation id, or BadRequest naming what is wrong. One that cleaning would
+    change is refused: 「\u200b…b」 must not reach conversation 「b」."""
     if not isinstance(value, str) or not clean(value):
         raise BadRequest(f'"{field}" must be non-empty text')
     if len(value) > MAX_SENDER_CHARACTERS:
         raise BadRequest(f'"{field}" must be at most {MAX_SENDER_CHARACTERS} characters')
-    return clean(value)
+    if clean(value) != value:
+        raise BadRequest(f'"{field}" must hold no invisible or control characters and no spaces at either end')
+    return value
 
 
 def path_sender(segment: Text) -> Text:

@@ -197,10 +197,24 @@ def _waiting_json(item: Waiting) -> Dict[Text, Any]:
 
 
 def _summary_lines(summary: Optional[Text]) -> List[Dict[Text, Text]]:
-    """The hand-off summary's lines as label and value (「问题：…」); a line that is not
+    """The hand-off summary's fields (actions.actions.handoff_summary), label and value."""
+    try:
+        fields = json.loads(summary or "[]")
+    except ValueError:
+        return _text_summary_lines(summary or "")
+    listed = fields if isinstance(fields, list) else []
+    return [
+        {"label": str(field["label"]), "value": str(field["value"])}
+        for field in listed
+        if isinstance(field, dict) and {"label", "value"} <= set(field)
+    ]
+
+
+def _text_summary_lines(summary: Text) -> List[Dict[Text, Text]]:
+    """A summary an earlier version wrote as text lines (「问题：…」); a line that is not
     one of them (the last answer runs over several) continues the value before it."""
     lines: List[Dict[Text, Text]] = []
-    for line in (summary or "").splitlines():
+    for line in summary.splitlines():
         label, colon, value = line.partition("：")
         if colon and label in SUMMARY_LABELS:
             lines.append({"label": label, "value": value})

@@ -88,11 +88,17 @@ def test_clean_keeps_only_what_every_library_can_encode(raw, cleaned):
     clean(raw).encode("utf-8")
 
 
-def test_text_sender_and_metadata_of_a_request_are_cleaned():
+def test_text_and_metadata_of_a_request_are_cleaned():
     metadata = {"shop_type\udab6": "旗舰店\ud800", "account_role": "授权号"}
-    body = json.dumps({"sender": "\udab6m1\uffff", "message": "\ud800橱窗\U0002fffe", "metadata": metadata})
+    body = json.dumps({"sender": "m1", "message": "\ud800橱窗\U0002fffe", "metadata": metadata})
     expected = {"shop_type": "旗舰店", "account_role": "授权号"}
     assert parse_body(body.encode()) == Incoming("m1", "橱窗", expected)
+
+
+@pytest.mark.parametrize("sender", ["\u200b" * 100 + "b", "\udab6m1\uffff", " m1", "m1\n", "m\u202e1"])
+def test_a_sender_id_that_cleaning_would_change_is_refused(sender):
+    with pytest.raises(BadRequest, match="invisible or control characters"):
+        parse_body(json.dumps({"sender": sender, "message": "hi"}).encode())
 
 
 def test_metadata_keeps_only_the_pages_fields_as_short_text():
