@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions.answers import DEFAULT_QUESTION, INPUT_LABELS, MAIN_TOPICS, TOPICS, Frame, Reply, answer
 from actions.frames import from_slot, take_turn
 from actions.policy import PROFILE, Policy, UnknownValueError, candidates, load_policy, normalise
+from actions.privacy import masked
 from actions.understanding import FALLBACK, OUT_OF_SCOPE, SMALL_TALK, Understanding
 
 logger = logging.getLogger(__name__)
@@ -238,6 +239,6 @@ def handoff_summary(tracker: Tracker, claimed: Mapping[Text, Sequence[Text]], po
         fields.append((INPUT_LABELS[name], labels or "未知"))
     said = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
     answered = [e.get("text") for e in tracker.events if e.get("event") == "bot" and e.get("text")]
-    fields.append(("商家原话", " / ".join(said[-3:]) or "无"))
+    fields.append(("商家原话", masked(" / ".join(said[-3:])) or "无"))
     fields.append(("助手已答复", answered[-1] if answered else "无"))
     return json.dumps([{"label": label, "value": value} for label, value in fields], ensure_ascii=False)

@@ -45,7 +45,7 @@ from channels.web.guards import (
     requires_token,
 )
 from channels.web.maintainer import iso
-from stores.records import AGENT, FOLLOW_UP_INTENTS, RecordsBroker, Waiting, merchant_words
+from stores.records import AGENT, FOLLOW_UP_INTENTS, RecordsBroker, Waiting, spoken
 
 # Conversations in a page of the inbox: ASSISTANT_INBOX_PAGE by default, `limit` at most MAX_PAGE.
 INBOX_PAGE = ("ASSISTANT_INBOX_PAGE", 50)
@@ -251,7 +251,7 @@ def _message(event: Any) -> Dict[Text, Any]:
 
 def _shown(text: Optional[Text]) -> Text:
     """The merchant's words; a button as 〔按钮〕 with its title, or the values it gives."""
-    words = merchant_words(text)
+    words = spoken(text)
     if words or not text:
         return words or ""
     intent, _, values = text[1:].partition("{")

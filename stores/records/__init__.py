@@ -33,7 +33,7 @@ from stores.records.recording import (
     HAND_OFF_ACTION,
     IN_A_ROW,
     group_key,
-    merchant_words,
+    spoken,
 )
 from stores.records.tables import (
     REASONS,
@@ -68,7 +68,7 @@ __all__ = [
     "group_key",
     "groups",
     "inbox",
-    "merchant_words",
+    "spoken",
     "messages",
     "metadata",
     "replies",

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from actions.actions import HANDOFF_SUMMARY, ActionHandOff
 from actions.answers import TOPICS
 from actions.policy import fold, load_policy, normalise_text
+from actions.privacy import masked
 from actions.understanding import FALLBACK
 from stores.records.tables import INSERT_STATE, REASONS, UPDATE_STATE, counters, groups, inbox, messages, replies
 
@@ -34,6 +35,12 @@ _UNSPOKEN = re.compile(r"[啊呀呢吧吗嘛哦哈啦么]+$")  # particles that 
 
 
 def merchant_words(text: Optional[Text]) -> Optional[Text]:
+    """What the records keep of the merchant's words: what they said, personal data masked."""
+    words = spoken(text)
+    return masked(words) if words else None
+
+
+def spoken(text: Optional[Text]) -> Optional[Text]:
     """What the merchant said; a button names its question; other buttons say nothing."""
     text = (text or "").strip()
     if not text.startswith("/"):

@@ -98,6 +98,23 @@ def test_a_merchant_cannot_add_a_line_to_the_hand_off_summary(client, agent, tok
     assert lines["店铺类型"] == "未知" and forged in lines["商家原话"]
 
 
+def test_personal_data_is_masked_where_it_is_browsed_but_not_in_the_transcript(client, agent, token):
+    phone = "13812345678"
+    events = [
+        said(f"这啥情况 我电话{phone}", "nlu_fallback", 1.0),
+        BotUttered("抱歉", timestamp=2.0),
+        said(f"咋整 回电{phone}", "nlu_fallback", 3.0),
+    ]
+    run(agent.tracker_store.save(DialogueStateTracker.from_events("m5", events, slots=agent.domain.slots)))
+    [item] = get(client, "/assist/inbox")["conversations"]
+    lines = {line["label"]: line["value"] for line in item["summary"]}
+    assert item["last_words"]["text"] == "咋整 回电〔手机号〕" and "〔手机号〕" in lines["商家原话"]
+    unanswered = json.dumps(get(client, "/assist/unanswered"), ensure_ascii=False)
+    assert phone not in unanswered + json.dumps(item, ensure_ascii=False) and "〔手机号〕" in unanswered
+    said_ = [m["text"] for m in get(client, "/assist/conversations/m5")["messages"] if m["role"] == "merchant"]
+    assert said_ == [f"这啥情况 我电话{phone}", f"咋整 回电{phone}"]
+
+
 def test_the_event_stream_sends_the_inbox_then_what_changes(client, agent, token):
     handed_off(agent, "m1")
     with event_stream(client.url + "/assist/inbox/events") as events:
