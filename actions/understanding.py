@@ -69,8 +69,8 @@ _RESTATED = re.compile(
     r"只(能|可以|让)(卖|放|加|添加|带|挂|上)?(本店|自己|自家)|"
     r"(?<![能可])不(能|让|可以)(卖|带|加|挂|放)(别人|别家|其他|联盟|非本店)"
 )
-# The merchant asks why (English and Cantonese arrive as 为什么): a verdict then says
-# the reason, and that the rule is in force (「怎么回事，是不是系统出问题了」).
+# The merchant asks why (English and Cantonese arrive as 为什么): a verdict then gives
+# the reason (「怎么回事，是不是系统出问题了」).
 _WHY = re.compile(r"为什么|为啥|为何|凭什么|凭啥|怎么回事|咋回事|怎么突然|咋突然|how come")
 # Who the merchant is.
 WHO_INPUTS = ("shop_type", "account_role")

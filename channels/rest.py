@@ -40,7 +40,7 @@ from channels.incoming import (
     sender_id,
     validated,
 )
-from channels.web.throttle import client_address, refusal, wait_of
+from channels.web.throttle import client_address, refusal, too_many, wait_of
 from stores.records import AGENT
 from stores.tracker_store import turn
 
@@ -289,8 +289,7 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         client = (await sio.get_session(sid)).get("client", "unknown")
         wait = wait_of(app, "client", client) or wait_of(app, "conversation", incoming.sender)
         if wait:
-            error = {"error": f"too many messages: try again in {wait} seconds", "retry_after": wait}
-            await sio.emit("error", error, room=sid)
+            await sio.emit("error", too_many(wait), room=sid)
             return
         if self.session_persistence:
             sio.enter_room(sid, incoming.sender)  # the socket that sent a message hears the answer

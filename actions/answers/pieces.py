@@ -363,19 +363,20 @@ def verdict(s: Situation, full: bool = False) -> Lines:
     full also why, every date, the error they see, every fix and every path."""
     if s.decision.status is None:
         return ()
-    restricted = s.decision.allowed is not True
-    lines: List[Optional[Line]] = [conclusion(s), in_force(s), reason(s) if s.why else None, *fix(s)]
-    if full:
-        when = dates(s)
-        errors = {scene.error for scene in s.scenes} if restricted else set()
-        lines = [
-            conclusion(s),
-            reason(s),
-            Line(f"时间：{when.text}。", when.clauses, "timeline") if when else None,
-            *(error_line(error) for error in sorted(errors, key=lambda e: e.id)),
-            *fixes(s),
-        ]
-        lines += () if any(line and line.kind == "path" for line in lines) else paths(s)
+    lines: List[Optional[Line]]
+    if not full:
+        lines = [conclusion(s), in_force(s), reason(s) if s.why else None, *fix(s)]
+        return tuple(line for line in lines if line is not None)
+    when = dates(s)
+    errors = {scene.error for scene in s.scenes} if s.decision.allowed is not True else set()
+    lines = [
+        conclusion(s),
+        reason(s),
+        Line(f"时间：{when.text}。", when.clauses, "timeline") if when else None,
+        *(error_line(error) for error in sorted(errors, key=lambda e: e.id)),
+        *fixes(s),
+    ]
+    lines += () if any(line and line.kind == "path" for line in lines) else paths(s)
     return tuple(line for line in lines if line is not None)
 
 

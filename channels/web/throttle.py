@@ -3,7 +3,7 @@ cannot slow the assistant down for everyone (the `limits` library's moving windo
 
 Counted in memory, or in Redis when the lock store is Redis: every server then shares
 the counts. A caller holding a valid agent token is not limited (the benchmark and load
-tools, the agents' own tools); the channels check that before asking here.
+tools, the agents' own tools): `refusal` lets it through.
 """
 
 from __future__ import annotations
@@ -108,5 +108,9 @@ def refusal(request: Request, scope: Text, key: Text) -> Optional[HTTPResponse]:
     wait = wait_of(request.app, scope, key)
     if not wait:
         return None
-    body = {"error": f"too many messages: try again in {wait} seconds", "retry_after": wait}
-    return response.json(body, status=429, headers={"Retry-After": str(wait)})
+    return response.json(too_many(wait), status=429, headers={"Retry-After": str(wait)})
+
+
+def too_many(wait: int) -> Dict[Text, Any]:
+    """What a caller over a limit is told (REST's 429 body, socket.io's error event)."""
+    return {"error": f"too many messages: try again in {wait} seconds", "retry_after": wait}
