@@ -38,6 +38,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import aiohttp
 import yaml
 
+from scripts.stack import bearer
+
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "conversations"
 BENCHMARK = (SETS / "cases", SETS / "fresh", SETS / "final", SETS / "holdout")
@@ -222,8 +224,7 @@ async def run(url: str, cases: Sequence[Case]) -> List[Outcome]:
     # A running server's token (ASSISTANT_TOKEN), when given, makes the benchmark a
     # trusted backend, which the rate limits let through.
     token = os.environ.get("ASSISTANT_TOKEN")
-    headers = {"Authorization": f"Bearer {token}"} if token else None
-    async with aiohttp.ClientSession(timeout=timeout, headers=headers) as session:
+    async with aiohttp.ClientSession(timeout=timeout, headers=bearer(token) if token else None) as session:
 
         async def one(case: Case) -> Outcome:
             async with gate:

@@ -21,6 +21,8 @@ from typing import List, Optional
 
 import aiohttp
 
+from scripts.stack import bearer
+
 ROOT = Path(__file__).resolve().parent.parent
 # What merchants send, in a plausible order; a conversation cycles through it.
 SCRIPT = [
@@ -90,8 +92,7 @@ async def run(url: str, token: str, conversations: int, turns: int) -> Result:
     senders = [f"load-{uuid.uuid4().hex[:10]}" for _ in range(conversations)]
     timeout = aiohttp.ClientTimeout(total=120)
     # As a trusted backend (the token), which the rate limits let through.
-    headers = {"Authorization": f"Bearer {token}"}
-    async with aiohttp.ClientSession(timeout=timeout, headers=headers) as session:
+    async with aiohttp.ClientSession(timeout=timeout, headers=bearer(token)) as session:
         started = time.perf_counter()
         sent = await asyncio.gather(*(converse(session, url, s, turns, result) for s in senders))
         result.elapsed = time.perf_counter() - started

@@ -53,6 +53,11 @@ def request_body(body: Any) -> bytes:
 UNLIMITED = {"ASSISTANT_RATE_PER_CLIENT": "1000000/minute", "ASSISTANT_RATE_PER_CONVERSATION": "1000000/minute"}
 
 
+def bearer(token: str) -> Dict[str, str]:
+    """The header that sends `token`: a trusted backend's, which the rate limits let through."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 class Assistant:
     """A client of the running Rasa server."""
 
@@ -93,7 +98,7 @@ class Assistant:
     @property
     def trusted(self) -> Dict[str, str]:
         """The header of a trusted backend: its messages are not rate-limited."""
-        return {"Authorization": f"Bearer {self.token}"}
+        return bearer(self.token)
 
     def say(self, sender: str, text: str, metadata: Optional[Dict[str, str]] = None) -> List[Dict[str, Any]]:
         """A message of `sender`, sent as a trusted backend."""

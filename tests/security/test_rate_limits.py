@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from scripts.socket_chat import BlockingSocketChat
-from scripts.stack import Stack
+from scripts.stack import Stack, bearer
 
 PER_CLIENT, PER_CONVERSATION = 8, 3
 WEBHOOK = "/webhooks/rest/webhook"
@@ -31,7 +31,7 @@ def post_from(stack: Stack, address: str, sender: str, token: str = "") -> Tuple
 
     async def post() -> Tuple[int, str, object]:
         connector = aiohttp.TCPConnector(local_addr=(address, 0))
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = bearer(token) if token else {}
         url = stack.assistant.url.replace("localhost", "127.0.0.1") + WEBHOOK
         async with (
             aiohttp.ClientSession(connector=connector, headers=headers) as session,
