@@ -19,7 +19,7 @@ MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name 
 POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
 WEB_SOURCES  := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/pages/*)
 
-.PHONY: help venv build web train run lint test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest soak bench eval profile agent clean
+.PHONY: help venv build web train run lint test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest soak bench eval profile agent purge clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -123,6 +123,9 @@ eval: $(MODEL)  ## The conversation benchmark (tests/conversations): a table per
 agent: $(VENV)/.installed  ## Create a support agent with a token of their own (NAME=…), printed once
 	@test -n "$(NAME)" || { echo "usage: make agent NAME=王芳 (ASSISTANT_PROFILE=production for PostgreSQL)" >&2; exit 2; }
 	@$(PY) -W ignore -m scripts.agent "$(NAME)"
+
+purge: $(VENV)/.installed  ## Forget conversations older than ASSISTANT_RETENTION_DAYS (180), with their records (DAYS=… to choose)
+	@$(PY) -W ignore -m scripts.purge $(if $(DAYS),--days $(DAYS))
 
 clean:  ## Remove everything generated (keeps .venv)
 	rm -rf build models results .pytest_cache

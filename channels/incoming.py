@@ -43,6 +43,15 @@ class BadRequest(ValueError):
     """A request the channel refuses; the message says why."""
 
 
+class SessionRefused(Exception):
+    """A request whose session (channels.web.sessions) does not allow it; `status` is
+    its HTTP status (401 no valid token, 403 another conversation's, 503 no signing key)."""
+
+    def __init__(self, status: int, reason: Text) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
 def limit(setting: Tuple[Text, int]) -> int:
     """A limit's value: its environment variable when a positive integer, else its default."""
     name, default = setting

@@ -32,6 +32,7 @@ from socketio import AsyncServer
 from channels import action_calls
 from channels.incoming import (
     BadRequest,
+    SessionRefused,
     allowed_origins,
     json_value,
     origin_refused,
@@ -40,6 +41,8 @@ from channels.incoming import (
     sender_id,
     validated,
 )
+from channels.web.guards import session_refused
+from channels.web.sessions import NOBODY, Session, request_session, session_of
 from channels.web.throttle import client_address, refusal, too_many, wait_of
 from stores.records import AGENT
 from stores.tracker_store import turn
@@ -143,16 +146,21 @@ class ValidatedRestInput(RestInput):
             if refused:
                 return refused
             try:
+                session = request_session(request)
                 incoming = parse_body(await read_body(request))
+                session.check(incoming.sender)
             except BadRequest as error:
                 logger.warning("A REST message was refused: %s", error)
                 return response.json({"error": str(error)}, status=400)
+            except SessionRefused as error:
+                return session_refused(error)
             refused = refusal(request, "conversation", incoming.sender)
             if refused:
                 return refused
             agent, collector = request.app.ctx.agent, CollectingOutputChannel()
+            metadata = session.metadata(incoming.metadata)
             message = UserMessage(
-                incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
+                incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=metadata
             )
             notice = await answer(agent, on_new_message, message, lambda: bool(collector.messages))
             if notice is None:
@@ -200,6 +208,17 @@ class RepliesSocketIOOutput(SocketIOOutput):
         await super().send_response(recipient_id, message)
 
 
+async def socket_session(sio: AsyncServer, sid: Text) -> Session:
+    """The session the socket's token opened at connect (none: refused at connect)."""
+    session = (await sio.get_session(sid)).get("session")
+    return session if isinstance(session, Session) else NOBODY
+
+
+def refused_event(error: Exception) -> Dict[Text, Any]:
+    """The `error` event of a refused socket.io event, with the HTTP status REST would send."""
+    return {"error": str(error), "status": error.status if isinstance(error, SessionRefused) else 400}
+
+
 class OriginCheckedSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel, accepting connections only from the allowed origins, with
     the REST channel's cleaning, validation and notices.
@@ -235,12 +254,18 @@ class OriginCheckedSocketIOInput(SocketIOInput):
 
         # These replace Rasa's handlers of the same events (socket.io keeps one per event).
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: Text, environ: Dict[Text, Any], *_: Any) -> None:
+        async def connect(sid: Text, environ: Dict[Text, Any], auth: Any = None, *_: Any) -> None:
             origin = environ.get("HTTP_ORIGIN")
             if origin and origin.rstrip("/") not in allowed_origins():
-                raise ConnectionRefusedError(f"origin {origin[:100]} is not allowed")
+                raise socketio.exceptions.ConnectionRefusedError(f"origin {origin[:100]} is not allowed")
+            token = auth.get("token") if isinstance(auth, dict) else None
+            try:
+                session = session_of(token if isinstance(token, str) else None)
+            except SessionRefused as error:
+                raise socketio.exceptions.ConnectionRefusedError(str(error), {"status": error.status}) from None
             request = environ.get("sanic.request")
-            await sio.save_session(sid, {"client": client_address(request) if request else "unknown"})
+            client = client_address(request) if request else "unknown"
+            await sio.save_session(sid, {"client": client, "session": session})
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
@@ -253,15 +278,18 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         return socketio_webhook
 
     async def _confirm_session(self, sio: AsyncServer, sid: Text, data: Any) -> None:
-        """Joins the socket to its conversation: the session id cleaned as a sender, or a new one."""
+        """Joins the socket to its conversation: the session id (the token's conversation
+        when not given; a new one for a trusted backend), if the socket's token allows it."""
         data = {} if data is None else data
+        session = await socket_session(sio, sid)
         try:
             if not isinstance(data, dict):
                 raise BadRequest('expected an object like {"session_id": "..."}')
             given = data.get("session_id")
-            session_id = uuid.uuid4().hex if given is None else sender_id(given, "session_id")
-        except BadRequest as error:
-            await sio.emit("error", {"error": str(error)}, room=sid)
+            session_id = sender_id(given, "session_id") if given is not None else session.subject or uuid.uuid4().hex
+            session.check(session_id)
+        except (BadRequest, SessionRefused) as error:
+            await sio.emit("error", refused_event(error), room=sid)
             return
         if self.session_persistence:
             sio.enter_room(sid, session_id)
@@ -278,13 +306,15 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         """A merchant's message from a socket: validated, limited, cleaned and answered as
         over REST."""
         agent = app.ctx.agent
+        session = await socket_session(sio, sid)
         try:
             if not isinstance(data, dict):
                 raise BadRequest('expected an object like {"session_id": "...", "message": "..."}')
             sender = data.get("session_id") if self.session_persistence else sid
             incoming = validated(sender, data.get("message"), data.get(self.metadata_key), "session_id")
-        except BadRequest as error:
-            await sio.emit("error", {"error": str(error)}, room=sid)
+            session.check(incoming.sender)
+        except (BadRequest, SessionRefused) as error:
+            await sio.emit("error", refused_event(error), room=sid)
             return
         client = (await sio.get_session(sid)).get("client", "unknown")
         wait = wait_of(app, "client", client) or wait_of(app, "conversation", incoming.sender)
@@ -294,9 +324,8 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         if self.session_persistence:
             sio.enter_room(sid, incoming.sender)  # the socket that sent a message hears the answer
         output = RepliesSocketIOOutput(sio, self.bot_message_evt)
-        message = UserMessage(
-            incoming.text, output, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
-        )
+        metadata = session.metadata(incoming.metadata)
+        message = UserMessage(incoming.text, output, incoming.sender, input_channel=self.name(), metadata=metadata)
         notice = await answer(agent, on_new_message, message, lambda: output.sent)
         if notice is not None:
             await output.send_response(incoming.sender, domain_response(agent.domain, notice))

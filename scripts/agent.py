@@ -28,16 +28,24 @@ DEFAULT_SQLITE_PATH = "var/conversations.db"  # as scripts/serve.sh
 MAX_NAME_CHARACTERS = 64
 
 
-def broker_config(profile: str) -> EndpointConfig:
-    """The `event_broker` section of the profile's endpoints file, its ${VARIABLES} filled in."""
+def endpoint_config(profile: str, name: str = "event_broker") -> EndpointConfig:
+    """The section `name` of the profile's endpoints file, its ${VARIABLES} filled in."""
     endpoints = yaml.safe_load((ROOT / ENDPOINTS[profile]).read_text(encoding="utf-8"))
-    section = endpoints.get("event_broker") or {}
+    section = endpoints.get(name) or {}
     environment = {"ASSISTANT_SQLITE_PATH": DEFAULT_SQLITE_PATH, **os.environ}
     try:
         filled = {key: _filled(value, environment) for key, value in section.items()}
     except KeyError as missing:
-        raise SystemExit(f"agent: the variable {missing} is not set (see README, Production profile)") from None
+        raise SystemExit(f"the variable {missing} is not set (see README, Production profile)") from None
     return EndpointConfig.from_dict(filled)
+
+
+def profile_from_environment(parser: argparse.ArgumentParser) -> str:
+    """ASSISTANT_PROFILE ("default" when unset), or the parser's error."""
+    profile = os.environ.get("ASSISTANT_PROFILE") or "default"
+    if profile not in ENDPOINTS:
+        parser.error(f"ASSISTANT_PROFILE must be one of {', '.join(ENDPOINTS)}")
+    return profile
 
 
 def _filled(value: Any, environment: dict) -> Any:
@@ -52,10 +60,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     name = args.name.strip()
     if not name or len(name) > MAX_NAME_CHARACTERS:
         parser.error(f"NAME must be 1 to {MAX_NAME_CHARACTERS} characters")
-    profile = os.environ.get("ASSISTANT_PROFILE") or "default"
-    if profile not in ENDPOINTS:
-        parser.error(f"ASSISTANT_PROFILE must be one of {', '.join(ENDPOINTS)}")
-    records = RecordsBroker(engine_for(broker_config(profile)))
+    records = RecordsBroker(engine_for(endpoint_config(profile_from_environment(parser))))
     if args.remove:
         if not records.remove_agent(name):
             print(f"没有名为「{name}」的客服。", file=sys.stderr)

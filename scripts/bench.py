@@ -29,7 +29,7 @@ import aiohttp
 
 from scripts import loadtest
 from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
-from scripts.stack import BIN, ROOT, Stack
+from scripts.stack import BIN, ROOT, Assistant, Stack
 
 # One merchant's conversation, ten turns: questions, facts, follow-ups and small talk.
 TURNS = [
@@ -167,11 +167,15 @@ def bad_input(stack: Stack) -> None:
         print(f"  {name:30s} {ms(statistics.median(samples))}")
 
 
-async def _turn(session: aiohttp.ClientSession, url: str) -> tuple[int, float]:
-    """One message of a new conversation, without a token: its status and seconds."""
+async def _turn(session: aiohttp.ClientSession, assistant: Assistant) -> tuple[int, float]:
+    """One message of a new conversation, as its merchant (the rate limits apply): its
+    status and seconds."""
+    sender = f"bench-{uuid.uuid4().hex[:8]}"
+    headers = assistant.merchant(sender)
     started = time.perf_counter()
-    body = {"sender": f"bench-{uuid.uuid4().hex[:8]}", "message": TURNS[0]}
-    async with session.post(f"{url}/webhooks/rest/webhook", json=body) as response:
+    body = {"sender": sender, "message": TURNS[0]}
+    url = assistant.url.replace("localhost", "127.0.0.1")
+    async with session.post(f"{url}/webhooks/rest/webhook", json=body, headers=headers) as response:
         await response.read()
         return response.status, time.perf_counter() - started
 
@@ -181,33 +185,32 @@ def _client(address: str) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(address, 0)))
 
 
-async def _paced(session: aiohttp.ClientSession, url: str) -> List[float]:
+async def _paced(session: aiohttp.ClientSession, assistant: Assistant) -> List[float]:
     """The other client's turns, one every OTHER_PACE seconds: the seconds of each answered one."""
     answered = []
     for _ in range(OTHER_TURNS):
-        status, seconds = await _turn(session, url)
+        status, seconds = await _turn(session, assistant)
         answered += [seconds] if status == 200 else []
         await asyncio.sleep(OTHER_PACE)
     return answered
 
 
-async def _burst(url: str) -> tuple[Counter, List[float], List[float]]:
+async def _burst(assistant: Assistant) -> tuple[Counter, List[float], List[float]]:
     """The burst's statuses, and the other client's answered turns before and during it."""
     async with _client(BURSTING) as bursting, _client(OTHER) as other:
-        quiet = await _paced(other, url)
+        quiet = await _paced(other, assistant)
         gate, statuses = asyncio.Semaphore(BURST_CONCURRENCY), Counter()
 
         async def one() -> None:
             async with gate:
-                statuses[(await _turn(bursting, url))[0]] += 1
+                statuses[(await _turn(bursting, assistant))[0]] += 1
 
-        during, *_ = await asyncio.gather(_paced(other, url), *(one() for _ in range(BURST)))
+        during, *_ = await asyncio.gather(_paced(other, assistant), *(one() for _ in range(BURST)))
     return statuses, quiet, during
 
 
 def burst(stack: Stack) -> None:
-    url = stack.assistant.url.replace("localhost", "127.0.0.1")
-    statuses, quiet, during = asyncio.run(_burst(url))
+    statuses, quiet, during = asyncio.run(_burst(stack.assistant))
     told = ", ".join(f"{count} × {status}" for status, count in sorted(statuses.items()))
     before, then = statistics.median(quiet), statistics.median(during)
     print(

@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import calendar
 import datetime as dt
-import os
 import re
 import statistics
 import sys
@@ -38,7 +37,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import aiohttp
 import yaml
 
-from scripts.stack import bearer
+from scripts.stack import Assistant, running_token
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "conversations"
@@ -218,17 +217,16 @@ async def converse(session: aiohttp.ClientSession, url: str, case: Case) -> Outc
     return outcome
 
 
-async def run(url: str, cases: Sequence[Case]) -> List[Outcome]:
+async def run(assistant: Assistant, cases: Sequence[Case]) -> List[Outcome]:
     gate = asyncio.Semaphore(CONCURRENCY)
     timeout = aiohttp.ClientTimeout(total=60)
-    # A running server's token (ASSISTANT_TOKEN), when given, makes the benchmark a
-    # trusted backend, which the rate limits let through.
-    token = os.environ.get("ASSISTANT_TOKEN")
-    async with aiohttp.ClientSession(timeout=timeout, headers=bearer(token) if token else None) as session:
+    # As a trusted backend (the API token): it may tell each case's profile as metadata,
+    # and the rate limits let it through.
+    async with aiohttp.ClientSession(timeout=timeout, headers=assistant.trusted) as session:
 
         async def one(case: Case) -> Outcome:
             async with gate:
-                return await converse(session, url, case)
+                return await converse(session, assistant.url, case)
 
         return list(await asyncio.gather(*(one(case) for case in cases)))
 
@@ -357,27 +355,31 @@ def report(outcomes: Sequence[Outcome]) -> str:
     )
 
 
-def evaluate(url: str, only: Optional[str] = None, folders: Sequence[Path] = BENCHMARK) -> List[Outcome]:
+def evaluate(assistant: Assistant, only: Optional[str] = None, folders: Sequence[Path] = BENCHMARK) -> List[Outcome]:
     cases = [case for case in load_cases(folders) if only in (None, case.category)]
-    return asyncio.run(run(url.rstrip("/"), cases))
+    return asyncio.run(run(assistant, cases))
 
 
-def frames_block(url: str, only: Optional[str], folder: Path = FRAMES) -> str:
+def frames_block(assistant: Assistant, only: Optional[str], folder: Path = FRAMES) -> str:
     """The question frames benchmark's own report, or why it was skipped."""
     if not folder.is_dir():
         return f"question frames: skipped, {folder} is missing (it lives beside the project, in ../shared)"
-    return "question frames (../shared/benchmark/frames, written blind):\n" + report(evaluate(url, only, (folder,)))
+    return "question frames (../shared/benchmark/frames, written blind):\n" + report(
+        evaluate(assistant, only, (folder,))
+    )
 
 
-def scored(url: str, only: Optional[str], folders: Sequence[Path], holdout: bool) -> Tuple[List[Outcome], str]:
+def scored(
+    assistant: Assistant, only: Optional[str], folders: Sequence[Path], holdout: bool
+) -> Tuple[List[Outcome], str]:
     """The benchmark's outcomes and the printed report (with the holdout's table and the
     question frames' block)."""
-    outcomes = evaluate(url, only, folders)
+    outcomes = evaluate(assistant, only, folders)
     text = report(outcomes)
     if holdout and HOLDOUT.is_dir():
-        text += "\n\nholdout (scored apart, never tuned on):\n" + table(evaluate(url, only, (HOLDOUT,)))
+        text += "\n\nholdout (scored apart, never tuned on):\n" + table(evaluate(assistant, only, (HOLDOUT,)))
     if holdout:
-        text += "\n\n" + frames_block(url, only)
+        text += "\n\n" + frames_block(assistant, only)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(text + "\n", encoding="utf-8")
     return outcomes, text
@@ -393,14 +395,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     folders, holdout = (args.cases, False) if args.cases else (BENCHMARK, True)
     if args.url:
-        outcomes, text = scored(args.url, args.only, folders, holdout)
+        token = running_token()
+        if not token:
+            print(
+                "no API token: set ASSISTANT_TOKEN to the server's (make run keeps it in var/api-token)",
+                file=sys.stderr,
+            )
+            return 2
+        outcomes, text = scored(Assistant(args.url.rstrip("/"), token), args.only, folders, holdout)
     else:
         from scripts.stack import UNLIMITED, Stack
 
         with tempfile.TemporaryDirectory() as workdir:
             stack = Stack(Path(workdir), env=UNLIMITED)
             try:
-                outcomes, text = scored(stack.start().url, args.only, folders, holdout)
+                outcomes, text = scored(stack.start(), args.only, folders, holdout)
             finally:
                 stack.stop()
     print(text)

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 import aiohttp
 
-from scripts.stack import bearer
+from scripts.stack import bearer, running_token
 
 ROOT = Path(__file__).resolve().parent.parent
 # What merchants send, in a plausible order; a conversation cycles through it.
@@ -124,18 +123,13 @@ def report(result: Result, conversations: int, turns: int) -> str:
     )
 
 
-def token_from_environment() -> Optional[str]:
-    path = ROOT / "var" / "api-token"
-    return os.environ.get("ASSISTANT_TOKEN") or (path.read_text().strip() if path.exists() else None)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://localhost:5005")
     parser.add_argument("--conversations", type=int, default=16)
     parser.add_argument("--turns", type=int, default=20)
     args = parser.parse_args()
-    token = token_from_environment()
+    token = running_token()
     if not token:
         print("no API token: set ASSISTANT_TOKEN or start the assistant with `make run` first", file=sys.stderr)
         return 1

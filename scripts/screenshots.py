@@ -95,7 +95,7 @@ def desk(driver: Any, stack: Any, out: Path) -> None:
     for index, text in enumerate(("什么时候生效", "上限是多少")):  # 👎 twice
         answer = stack.assistant.say(other, text)[0]["text"]
         rating = {"sender": other, "value": "down", "text": answer, "message_index": index}
-        stack.assistant.call("POST", "/web/feedback", rating)
+        stack.assistant.call("POST", "/web/feedback", rating, stack.assistant.trusted)
     token, _ = named_agent(stack, "王芳")
     page = DeskPage(driver, stack.assistant.url).load()
     driver.execute_script("sessionStorage.clear()")  # the console signed in with the shared token

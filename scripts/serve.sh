@@ -2,6 +2,8 @@
 # Start the action server and the Rasa server; stop both on Ctrl-C or SIGTERM.
 #   ASSISTANT_PROFILE=production  PostgreSQL + Redis (endpoints.production.yml); default SQLite
 #   ASSISTANT_TOKEN               token of the HTTP API and the agent API (else var/api-token, generated once)
+#   ASSISTANT_SESSION_KEY         signs merchants' session tokens (else var/session-key, generated once)
+#   ASSISTANT_SESSION_ISSUER      "demo": POST /web/session issues tokens (default; off in production)
 #   ASSISTANT_ALLOWED_ORIGINS     origins the widget may be served from (comma-separated)
 set -euo pipefail
 umask 077  # the conversations, the token and the logs: readable by this user only
@@ -15,14 +17,14 @@ export ASSISTANT_ALLOWED_ORIGINS=${ASSISTANT_ALLOWED_ORIGINS:-http://localhost:$
 export ACTIONS_URL=${ACTIONS_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}  # an address: resolving "localhost" costs each action call ~4 ms
 mkdir -p var
 chmod -R go-rwx var  # also what an earlier version left readable
-if [ -z "${ASSISTANT_TOKEN:-}" ]; then
-  [ -s var/api-token ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/api-token)
-  ASSISTANT_TOKEN=$(cat var/api-token)
-fi
-export ASSISTANT_TOKEN
+# A secret from the environment, else from its file in var/, generated there once.
+secret() { [ -s "var/$1" ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "var/$1"; cat "var/$1"; }
+ASSISTANT_TOKEN=${ASSISTANT_TOKEN:-$(secret api-token)}
+ASSISTANT_SESSION_KEY=${ASSISTANT_SESSION_KEY:-$(secret session-key)}
+export ASSISTANT_TOKEN ASSISTANT_SESSION_KEY
 case "${ASSISTANT_PROFILE:-default}" in
-  production) endpoints=endpoints.production.yml ;;
-  default) endpoints=endpoints.yml ;;
+  production) endpoints=endpoints.production.yml; export ASSISTANT_SESSION_ISSUER=${ASSISTANT_SESSION_ISSUER:-} ;;
+  default) endpoints=endpoints.yml; export ASSISTANT_SESSION_ISSUER=${ASSISTANT_SESSION_ISSUER-demo} ;;
   *) echo "ASSISTANT_PROFILE must be 'default' or 'production', not '$ASSISTANT_PROFILE'" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2086
@@ -58,7 +60,9 @@ cat <<MSG
 
 The assistant is ready (profile ${ASSISTANT_PROFILE:-default}, endpoints $endpoints):
   REST channel:   POST http://localhost:$port/webhooks/rest/webhook  {"sender": "...", "message": "..."}
-  socket.io:      http://localhost:$port/socket.io
+                  with Authorization: Bearer <the merchant's session token, or the API token>
+  socket.io:      http://localhost:$port/socket.io  (auth: {"token": ...})
+  Sessions:       POST http://localhost:$port/web/session  (demo issuer: ${ASSISTANT_SESSION_ISSUER:-off})
   HTTP API:       http://localhost:$port/status?token=...  (token in \$ASSISTANT_TOKEN or var/api-token)
   Action server:  http://localhost:$ACTIONS_PORT/health
   Chat widget:    http://localhost:$port/web/demo

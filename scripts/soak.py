@@ -25,7 +25,7 @@ import aiohttp
 
 from scripts import loadtest
 from scripts.socket_chat import Received, SocketChat
-from scripts.stack import UNLIMITED, Stack
+from scripts.stack import UNLIMITED, Assistant, Stack
 
 FAILURE_WORDS = ("没能保存", "没能给出答复")  # utter_not_stored, utter_no_reply
 
@@ -52,10 +52,10 @@ async def over_rest(
     return sent
 
 
-async def over_socketio(url: str, sender: str, until: float, result: loadtest.Result) -> List[str]:
-    """As loadtest.converse, over the widget's socket.io channel: an error is no reply in
-    30 s, an `error` event, a lost connection or a failure notice."""
-    chat = SocketChat(url)
+async def over_socketio(assistant: Assistant, sender: str, until: float, result: loadtest.Result) -> List[str]:
+    """As loadtest.converse, over the widget's socket.io channel with the merchant's session
+    token: an error is no reply in 30 s, an `error` event, a lost connection or a failure notice."""
+    chat = SocketChat(assistant.url, assistant.merchant_token(sender))
     await chat.connect()
     await chat.start_session(sender)
     sent: List[str] = []
@@ -91,12 +91,13 @@ async def soak(stack: Stack, minutes: float, count: int) -> Tuple[Dict[str, load
     results = {"REST": loadtest.Result(), "socket.io": loadtest.Result()}
     conversations = [("REST", f"soak-rest-{n}") for n in range(count // 2)]
     conversations += [("socket.io", f"soak-sio-{n}") for n in range(count // 2, count)]
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(timeout=timeout, headers=stack.assistant.trusted) as session:
 
         def conversation(channel: str, sender: str) -> Awaitable[List[str]]:
             if channel == "REST":
                 return over_rest(session, url, sender, until, results[channel])
-            return over_socketio(url, sender, until, results[channel])
+            return over_socketio(stack.assistant, sender, until, results[channel])
 
         progress = asyncio.ensure_future(report_progress(stack, results))
         started = time.perf_counter()

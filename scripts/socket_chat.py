@@ -20,8 +20,9 @@ EVENTS = ("session_confirm", "bot_uttered", "error")  # what the server sends (c
 class SocketChat:
     """One socket.io connection, opened as the widget opens it (allowed Origin, /socket.io)."""
 
-    def __init__(self, url: str, origin: Optional[str] = None) -> None:
+    def __init__(self, url: str, token: str, origin: Optional[str] = None) -> None:
         self.url = url
+        self.token = token  # a merchant's session token, or the API token (any conversation)
         self.origin = origin or url
         self.received: List[Received] = []
         self.client = socketio.AsyncClient(reconnection=False)
@@ -33,7 +34,11 @@ class SocketChat:
 
     async def connect(self) -> None:
         await self.client.connect(
-            self.url, headers={"Origin": self.origin}, socketio_path="/socket.io", transports=["websocket"]
+            self.url,
+            headers={"Origin": self.origin},
+            auth={"token": self.token},
+            socketio_path="/socket.io",
+            transports=["websocket"],
         )
 
     async def send(self, event: str, data: Any, timeout: float = 1.0) -> List[Received]:
@@ -58,9 +63,9 @@ class SocketChat:
 class BlockingSocketChat:
     """A SocketChat for synchronous code (the tests): runs its coroutines on a loop of its own."""
 
-    def __init__(self, url: str, origin: Optional[str] = None) -> None:
+    def __init__(self, url: str, token: str, origin: Optional[str] = None) -> None:
         self.loop = asyncio.new_event_loop()
-        self.chat = SocketChat(url, origin)
+        self.chat = SocketChat(url, token, origin)
         self.run(self.chat.connect())
 
     def run(self, coroutine: Awaitable[Result]) -> Result:

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+from channels.web.sessions import sign
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -58,12 +60,19 @@ def bearer(token: str) -> Dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def running_token() -> Optional[str]:
+    """The API token of the assistant `make run` serves: ASSISTANT_TOKEN, else var/api-token."""
+    path = ROOT / "var" / "api-token"
+    return os.environ.get("ASSISTANT_TOKEN") or (path.read_text().strip() if path.exists() else None)
+
+
 class Assistant:
     """A client of the running Rasa server."""
 
-    def __init__(self, url: str, token: str) -> None:
+    def __init__(self, url: str, token: str, session_key: str = "") -> None:
         self.url = url
         self.token = token
+        self.session_key = session_key  # the server's ASSISTANT_SESSION_KEY, when known
 
     def call(
         self,
@@ -100,6 +109,14 @@ class Assistant:
         """The header of a trusted backend: its messages are not rate-limited."""
         return bearer(self.token)
 
+    def merchant(self, sender: str, profile: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+        """The header of the merchant of conversation `sender`, as the host page signs it."""
+        return bearer(self.merchant_token(sender, profile))
+
+    def merchant_token(self, sender: str, profile: Optional[Dict[str, str]] = None) -> str:
+        """A session token for conversation `sender`, valid for an hour."""
+        return sign(sender, profile, self.session_key, 3600)
+
     def say(self, sender: str, text: str, metadata: Optional[Dict[str, str]] = None) -> List[Dict[str, Any]]:
         """A message of `sender`, sent as a trusted backend."""
         body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
@@ -124,6 +141,7 @@ class Stack:
         env: Optional[Dict[str, str]] = None,
         token: Optional[str] = None,
         model: Optional[Path] = None,
+        session_key: Optional[str] = None,
     ) -> None:
         model = model or ROOT / os.environ.get("ASSISTANT_MODEL", "models/assistant.tar.gz")
         if not model.exists():
@@ -133,6 +151,7 @@ class Stack:
         self.endpoints = endpoints
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.token = token or secrets.token_urlsafe(16)
+        self.session_key = session_key or secrets.token_urlsafe(32)
         self.env = {
             **os.environ,
             "RASA_TELEMETRY_ENABLED": "false",
@@ -140,12 +159,14 @@ class Stack:
             "ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
             "ASSISTANT_SQLITE_PATH": str(workdir / "conversations.db"),
             "ASSISTANT_TOKEN": self.token,
+            "ASSISTANT_SESSION_KEY": self.session_key,
+            "ASSISTANT_SESSION_ISSUER": "demo",
             "ASSISTANT_ALLOWED_ORIGINS": f"http://localhost:{self.rasa_port}",
             **(env or {}),
         }
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
-        self.assistant = Assistant(f"http://localhost:{self.rasa_port}", self.token)
+        self.assistant = Assistant(f"http://localhost:{self.rasa_port}", self.token, self.session_key)
 
     def _spawn(self, name: str, *command: str) -> subprocess.Popen:
         with open(self.workdir / f"{name}.log", "a") as log:  # the child keeps its own copy

@@ -5,12 +5,19 @@ server's root:
 
 - `GET /web/`, `/web/demo`, `/web/console`: the pages; `GET /web/static/<file>`: the
   bundles built from web/ into build/web/ (`make web`) (pages.py).
+- `POST /web/session`: the demo issuer of merchant session tokens, when
+  ASSISTANT_SESSION_ISSUER=demo (sessions.py).
 - `GET /web/welcome`, `POST /web/feedback`: for the widget (merchants) (feedback.py).
 - `GET /assist/vocabulary`, `POST /assist/suggest` (agent.py), `GET /assist/unanswered`
   (maintainer.py), the inbox and its conversations (inbox.py), an agent's replies and the
   hand-back (replies.py): for support agents and maintainers; they need the shared token
   in ASSISTANT_TOKEN or an agent's own (`make agent`).
 - `GET /web/agent-replies`: for the widget, the agents' replies it has not shown (replies.py).
+- `DELETE /assist/conversations/<sender>`: forgets a conversation, for its merchant or a
+  trusted backend; old conversations are purged at start and daily (retention.py).
+
+The merchant's routes (and the REST and socket.io channels) need the merchant's session
+token, whose subject is the conversation, or the API token (sessions.py).
 
 Merchants do not talk through this channel: the widget uses the socket.io channel, and
 the REST channel when socket.io cannot connect. Every answer here is JSON (or a file);
@@ -31,6 +38,8 @@ from channels.web.guards import hide_tokens_in_access_log
 from channels.web.inbox import conversation, conversation_suggestion, inbox, inbox_events
 from channels.web.maintainer import unanswered
 from channels.web.pages import index, page, static
+from channels.web.retention import delete_conversation, start_retention, stop_retention
+from channels.web.sessions import new_session
 from channels.web.replies import agent_replies, hand_back, reply, start_delivery, stop_delivery
 
 
@@ -57,6 +66,7 @@ class WebInput(InputChannel):
         web.add_route(page("demo.html"), "/web/demo", methods=["GET"])
         web.add_route(page("console.html"), "/web/console", methods=["GET"])
         web.add_route(static, "/web/static/<name>", methods=["GET"])
+        web.add_route(new_session, "/web/session", methods=["POST"])
         web.add_route(welcome, "/web/welcome", methods=["GET"])
         web.add_route(feedback, "/web/feedback", methods=["POST"])
         web.add_route(vocabulary, "/assist/vocabulary", methods=["GET"])
@@ -66,10 +76,13 @@ class WebInput(InputChannel):
         web.add_route(inbox_events, "/assist/inbox/events", methods=["GET"], stream=True)
         conversations = "/assist/conversations/<sender>"
         web.add_route(conversation, conversations, methods=["GET"])
+        web.add_route(delete_conversation, conversations, methods=["DELETE"])
         web.add_route(conversation_suggestion, f"{conversations}/suggestion", methods=["GET"])
         web.add_route(reply, f"{conversations}/reply", methods=["POST"])
         web.add_route(hand_back, f"{conversations}/hand-back", methods=["POST"])
         web.add_route(agent_replies, "/web/agent-replies", methods=["GET"])
         web.after_server_start(start_delivery)
+        web.after_server_start(start_retention)
         web.before_server_stop(stop_delivery)
+        web.before_server_stop(stop_retention)
         return web

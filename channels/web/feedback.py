@@ -24,6 +24,7 @@ from channels.web.guards import (
     maybe_await,
     text_field,
 )
+from channels.web.sessions import request_session
 from stores.records import FEEDBACK_SLOT
 
 
@@ -71,7 +72,9 @@ async def feedback(request: Request) -> HTTPResponse:
     refused = origin_refused(request) or refusal(request, "client", client_address(request))
     if refused:
         return refused
+    session = request_session(request)
     rating = parse_feedback(request.body or b"")
+    session.check(rating.sender)
     value = {
         "value": rating.value,
         "text": rating.text,

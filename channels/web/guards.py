@@ -17,7 +17,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.incoming import BadRequest
+from channels.incoming import BadRequest, SessionRefused
 from stores.records import RecordsBroker
 from stores.tracker_store import turn
 
@@ -69,7 +69,7 @@ def requires_token(handler: Handler) -> Handler:
 
 def token_holder(request: Request) -> Optional[Text]:
     """Who holds the request's token (shared or an agent's own), or None."""
-    given = _given_token(request)
+    given = given_token(request)
     if not given:
         return None
     return _agent_named(given, os.environ.get(TOKEN_VARIABLE, ""), records_of(getattr(request.app.ctx, "agent", None)))
@@ -92,12 +92,20 @@ def answers_refusals(handler: Handler) -> Handler:
             return await handler(request, *args, **kwargs)
         except BadRequest as error:
             return error_response(400, str(error))
+        except SessionRefused as error:
+            return session_refused(error)
         except AgentLoading:
             return error_response(503, "the assistant is still loading")
         except RecordsMissing:
             return error_response(503, "nothing is recorded: endpoints.yml needs the event broker stores.records")
 
     return guarded
+
+
+def session_refused(error: SessionRefused) -> HTTPResponse:
+    """The answer to a request its session does not allow (401 asks for a bearer token)."""
+    challenge = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return error_response(error.status, str(error), headers=challenge)
 
 
 def loaded_agent(request: Request) -> Any:
@@ -147,7 +155,8 @@ async def maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-def _given_token(request: Request) -> Optional[Text]:
+def given_token(request: Request) -> Optional[Text]:
+    """The request's bearer token, or its `token` query argument (EventSource cannot send headers)."""
     scheme, _, credentials = (request.headers.get("authorization") or "").partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return credentials.strip()

@@ -44,6 +44,7 @@ from channels.web.guards import (
     requires_token,
     text_field,
 )
+from channels.web.sessions import request_session
 from stores.records import AGENT, AgentReply
 from stores.tracker_store import turn
 
@@ -88,6 +89,7 @@ async def agent_replies(request: Request) -> HTTPResponse:
     if refused:
         return refused
     sender = sender_id(request.args.get("sender"))
+    request_session(request).check(sender)
     after = int_arg(request, "after", default=0, low=0, high=LARGEST_REPLY_NUMBER)
     return json_response({"replies": [reply_json(r) for r in loaded_records(request).agent_replies(sender, after)]})
 

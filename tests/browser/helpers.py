@@ -4,6 +4,7 @@ scripts/screenshots.py."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -37,7 +38,7 @@ class RunningStack:
 
     def __init__(self, url: str, token: str) -> None:
         self.token = token
-        self.assistant = Assistant(url.rstrip("/"), token)
+        self.assistant = Assistant(url.rstrip("/"), token, os.environ.get("ASSISTANT_SESSION_KEY", ""))
 
 
 def chromium(profile: Path, width: int = 1280, height: int = 900) -> webdriver.Chrome:
@@ -183,7 +184,8 @@ class WidgetPage:
         )
 
     def session_id(self) -> str:
-        return self.local_storage(":session")
+        """The conversation id of the session the widget keeps (with its token)."""
+        return (self.local_storage(":session") or {}).get("id", "")
 
 
 class ConsolePage:

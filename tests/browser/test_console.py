@@ -89,7 +89,7 @@ def test_the_maintainer_view_groups_what_the_assistant_could_not_answer(driver, 
         sender = f"merchant-{uuid.uuid4().hex}"
         replies = web_stack.assistant.say(sender, variant, {"shop_type": "旗舰店", "account_role": "授权号"})
         rating = {"sender": sender, "value": "down", "text": replies[0]["text"], "message_index": 0}
-        assert web_stack.assistant.call("POST", "/web/feedback", rating)[0] == 200
+        assert web_stack.assistant.call("POST", "/web/feedback", rating, web_stack.assistant.merchant(sender))[0] == 200
     other = f"我想问问退货运费险怎么开通{marker}"
     sender = f"merchant-{uuid.uuid4().hex}"
     web_stack.assistant.say(sender, other)
@@ -112,7 +112,7 @@ def test_the_maintainer_view_shows_a_merchants_markup_as_text(driver, web_stack,
     sender = f"merchant-{uuid.uuid4().hex}"
     replies = web_stack.assistant.say(sender, markup)
     rating = {"sender": sender, "value": "down", "text": replies[0]["text"], "message_index": 0}
-    assert web_stack.assistant.call("POST", "/web/feedback", rating)[0] == 200
+    assert web_stack.assistant.call("POST", "/web/feedback", rating, web_stack.assistant.merchant(sender))[0] == 200
 
     console = opened(driver, web_stack, url)
     wait(driver, lambda d: any(marker in group["text"] for group in console.groups()), 30, "the message is not listed")

@@ -52,7 +52,7 @@ def test_bad_input_gets_400_from_the_real_server(web_stack, method, path, body):
 
 def test_feedback_for_a_conversation_that_does_not_exist_is_404(web_stack):
     rating = {"sender": f"nobody-{uuid.uuid4().hex}", "value": "up", "text": "好", "message_index": 0}
-    status, payload = web_stack.assistant.call("POST", "/web/feedback", rating)
+    status, payload = web_stack.assistant.call("POST", "/web/feedback", rating, auth(web_stack))
     assert status == 404, payload
 
 

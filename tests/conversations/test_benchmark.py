@@ -90,6 +90,6 @@ def test_the_benchmark_is_large_and_covers_every_kind():
 
 @pytest.mark.benchmark
 def test_the_assistant_passes_the_benchmark(assistant):
-    outcomes = evaluate.evaluate(assistant.url)
+    outcomes = evaluate.evaluate(assistant)
     print(evaluate.report(outcomes))
     assert evaluate.verdict(outcomes) == [], evaluate.report(outcomes)

@@ -75,7 +75,7 @@ def warm(stack: Stack) -> Assistant:
 
 @pytest.fixture
 def sio(warm: Assistant) -> Iterator[BlockingSocketChat]:
-    chat = BlockingSocketChat(warm.url)
+    chat = BlockingSocketChat(warm.url, warm.token)  # a trusted backend: any session id
     yield chat
     chat.close()
 
@@ -108,7 +108,7 @@ def test_rest_answers_any_text(warm):
     @given(sender=SENDERS, text=ANY_TEXT)
     def answered(sender: str, text: str) -> None:
         body = {"sender": sender, "message": text}
-        status, replies = timed(warm.call, "POST", WEBHOOK, body)
+        status, replies = timed(warm.call, "POST", WEBHOOK, body, warm.trusted)
         if len(request_body(body)) > limit(BODY_BYTES):
             assert status == 400 and "bytes" in replies["error"], replies  # the limit named
             return
@@ -124,7 +124,7 @@ def test_rest_answers_any_json_with_a_reply_or_the_reason(warm):
     @EXAMPLES
     @given(body=fields("sender") | JSON_VALUES)
     def answered(body: Any) -> None:
-        status, payload = timed(warm.call, "POST", WEBHOOK, body)
+        status, payload = timed(warm.call, "POST", WEBHOOK, body, warm.trusted)
         assert status in (200, 400), payload
         if status == 400:
             assert payload["error"]
@@ -175,19 +175,21 @@ def random_unicode(count: int, seed: int = 20261127) -> List[str]:
     return ["".join(chr(chance.randint(1, 0x2FFFF)) for _ in range(chance.randint(1, 20))) for _ in range(count)]
 
 
-async def rest_statuses(url: str, messages: List[str]) -> List[int]:
-    async with aiohttp.ClientSession() as session:
+async def rest_statuses(assistant: Assistant, messages: List[str]) -> List[int]:
+    async with aiohttp.ClientSession(headers=assistant.trusted) as session:
         statuses = []
         for number, text in enumerate(messages):
             body = json.dumps({"sender": f"unicode-rest-{number % 10}", "message": text})
-            async with session.post(url + WEBHOOK, data=body, headers={"Content-Type": "application/json"}) as reply:
+            async with session.post(
+                assistant.url + WEBHOOK, data=body, headers={"Content-Type": "application/json"}
+            ) as reply:
                 await reply.read()
                 statuses.append(reply.status)
         return statuses
 
 
-async def socket_replies(url: str, messages: List[str]) -> List[List[Received]]:
-    chat = SocketChat(url)
+async def socket_replies(assistant: Assistant, messages: List[str]) -> List[List[Received]]:
+    chat = SocketChat(assistant.url, assistant.token)
     await chat.connect()
     try:
         sessions = [f"unicode-sio-{number}" for number in range(10)]
@@ -200,9 +202,9 @@ async def socket_replies(url: str, messages: List[str]) -> List[List[Received]]:
 
 def test_a_thousand_random_unicode_messages_get_replies_on_both_channels(warm):
     messages = random_unicode(1000)
-    statuses = asyncio.run(rest_statuses(warm.url, messages))
+    statuses = asyncio.run(rest_statuses(warm, messages))
     assert [status for status in statuses if status >= 500] == []
-    answers = asyncio.run(socket_replies(warm.url, messages))
+    answers = asyncio.run(socket_replies(warm, messages))
     unanswered = [text for text, received in zip(messages, answers, strict=True) if not texts(received)]
     assert unanswered == []
     assert_alive(warm)

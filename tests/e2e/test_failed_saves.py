@@ -14,7 +14,7 @@ NOT_STORED = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["
 
 def test_a_turn_not_stored_over_socketio_is_told_and_the_next_turn_is_normal(own_stack):
     sender = f"db-sio-{uuid.uuid4().hex[:8]}"
-    chat = BlockingSocketChat(own_stack.assistant.url)
+    chat = BlockingSocketChat(own_stack.assistant.url, own_stack.assistant.merchant_token(sender))
     try:
         chat.run(chat.chat.start_session(sender))
         chat.run(chat.chat.say(sender, "你好", timeout=SECONDS))
@@ -29,7 +29,10 @@ def test_a_turn_not_stored_over_socketio_is_told_and_the_next_turn_is_normal(own
         chat.close()
     assert lost[-1] == ("bot_uttered", NOT_STORED)  # as the channel sends every bot message
     assert after and all(data != NOT_STORED for _, data in after)
-    code, replies = own_stack.assistant.call("POST", "/webhooks/rest/webhook", {"sender": sender, "message": "个体店"})
+    body = {"sender": sender, "message": "个体店"}
+    code, replies = own_stack.assistant.call(
+        "POST", "/webhooks/rest/webhook", body, own_stack.assistant.merchant(sender)
+    )
     assert code == 200, replies  # no failure left over for the other channel
     events = own_stack.assistant.tracker(sender)["events"]
     assert [event["text"] for event in events if event["event"] == "user"] == ["你好", "谢谢", "个体店"]

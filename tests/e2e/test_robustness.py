@@ -6,6 +6,7 @@ so a busy CI machine does not make the tests flake.
 """
 
 import asyncio
+import json
 import os
 import subprocess
 import time
@@ -27,7 +28,7 @@ SLOW = 5.0  # seconds; see the module docstring
 @pytest.mark.parametrize("body, status", BAD_REQUESTS.values(), ids=list(BAD_REQUESTS))
 def test_bad_request_gets_a_clear_error(assistant, body, status):
     started = time.monotonic()
-    code, payload = assistant.call("POST", "/webhooks/rest/webhook", body)
+    code, payload = assistant.call("POST", "/webhooks/rest/webhook", body, headers=assistant.trusted)
     assert time.monotonic() - started < SLOW
     assert code == status
     assert isinstance(payload, dict) and payload["error"]
@@ -37,7 +38,7 @@ def test_bad_request_gets_a_clear_error(assistant, body, status):
 def test_well_formed_message_gets_a_reply(assistant, text):
     started = time.monotonic()
     body = {"sender": f"bad-{uuid.uuid4().hex[:8]}", "message": text}
-    code, replies = assistant.call("POST", "/webhooks/rest/webhook", body)
+    code, replies = assistant.call("POST", "/webhooks/rest/webhook", body, headers=assistant.trusted)
     assert time.monotonic() - started < SLOW
     assert code == 200 and replies and replies[0].get("text")
 
@@ -58,7 +59,7 @@ def test_requests_from_other_origins_are_refused(assistant):
 
 def test_socketio_from_another_origin_is_refused_and_its_own_origin_gets_one_cors_header(assistant):
     with pytest.raises(socketio.exceptions.ConnectionError):
-        asyncio.run(SocketChat(assistant.url, origin="http://evil.example").connect())
+        asyncio.run(SocketChat(assistant.url, assistant.token, origin="http://evil.example").connect())
     polling = urllib.request.Request(
         f"{assistant.url}/socket.io/?EIO=4&transport=polling", headers={"Origin": assistant.url}
     )
@@ -66,7 +67,7 @@ def test_socketio_from_another_origin_is_refused_and_its_own_origin_gets_one_cor
         assert reply.headers.get_all("Access-Control-Allow-Origin") == [assistant.url]  # once: browsers reject two
 
 
-async def raw_socket_event(url: str, packet: str) -> list:
+async def raw_socket_event(url: str, token: str, packet: str) -> list:
     """What the server sends back to a socket.io event sent as raw text (a client library
     could not even encode these), within a few seconds."""
     received = []
@@ -74,7 +75,7 @@ async def raw_socket_event(url: str, packet: str) -> list:
         address = url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
         async with session.ws_connect(address, headers={"Origin": url}) as socket:
             await socket.receive()  # engine.io's open packet
-            await socket.send_str("40")  # join the default namespace
+            await socket.send_str("40" + json.dumps({"token": token}))  # join the default namespace
             await socket.receive()
             await socket.send_str("42" + packet)
             try:
@@ -97,7 +98,7 @@ async def raw_socket_event(url: str, packet: str) -> list:
     ids=["nested 30,000 deep", "over 64 KB", "not JSON"],
 )
 def test_a_socketio_packet_that_cannot_be_read_gets_an_error_event(assistant, packet, reason):
-    [answer] = asyncio.run(raw_socket_event(assistant.url, packet))
+    [answer] = asyncio.run(raw_socket_event(assistant.url, assistant.token, packet))
     assert answer.startswith('42["error"') and reason in answer, answer
 
 
@@ -155,7 +156,7 @@ def test_a_turn_that_cannot_be_stored_is_reported(own_stack):
     database.rename(away)
     try:
         body = {"sender": sender, "message": "橱窗加不了"}
-        code, replies = own_stack.assistant.call("POST", "/webhooks/rest/webhook", body)
+        code, replies = own_stack.assistant.call("POST", "/webhooks/rest/webhook", body, own_stack.assistant.trusted)
     finally:
         away.rename(database)
     assert code == 503

@@ -33,7 +33,9 @@ TURNS = 10
 # Rate limits of both servers, counted in Redis: no client is limited here, a conversation
 # only past what the conversations below send.
 PER_CONVERSATION = 15
-LIMITS = {**UNLIMITED, "ASSISTANT_RATE_PER_CONVERSATION": f"{PER_CONVERSATION}/minute"}
+# The production servers' settings: a conversation's rate limit the test reaches; no demo
+# session issuer (the host page issues the merchants' tokens).
+LIMITS = {**UNLIMITED, "ASSISTANT_RATE_PER_CONVERSATION": f"{PER_CONVERSATION}/minute", "ASSISTANT_SESSION_ISSUER": ""}
 SIMULTANEOUS = ("谢谢", "再见")  # sent to the same conversation at once, one through each server
 
 
@@ -121,6 +123,7 @@ def two_servers(services, tmp_path_factory):
         endpoints="endpoints.production.yml",
         env={**services, **LIMITS, "ACTIONS_URL": first.env["ACTIONS_URL"]},
         token=first.token,
+        session_key=first.session_key,
     )
     try:
         second.start_rasa()
@@ -140,8 +143,9 @@ async def converse(session, servers, sender, turns):
 
 
 async def send(session, server, sender, text):
+    body = {"sender": sender, "message": text}  # as the merchant, whose token either server accepts
     async with session.post(
-        f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+        f"{server.url}/webhooks/rest/webhook", json=body, headers=server.merchant(sender)
     ) as response:
         assert response.status == 200, await response.text()
         replies = await response.json()
@@ -193,11 +197,13 @@ def test_the_servers_count_a_conversation_s_messages_together(two_servers):
     them, and the one past the limit is refused on either (the counts live in Redis)."""
     sender = f"prod-limit-{uuid.uuid4().hex[:8]}"
     body = {"sender": sender, "message": "你好"}
+    merchant = two_servers[0].merchant(sender)
     statuses = [
-        two_servers[turn % 2].call("POST", "/webhooks/rest/webhook", body)[0] for turn in range(PER_CONVERSATION)
+        two_servers[turn % 2].call("POST", "/webhooks/rest/webhook", body, merchant)[0]
+        for turn in range(PER_CONVERSATION)
     ]
     assert statuses == [200] * PER_CONVERSATION
-    assert [server.call("POST", "/webhooks/rest/webhook", body)[0] for server in two_servers] == [429, 429]
+    assert [server.call("POST", "/webhooks/rest/webhook", body, merchant)[0] for server in two_servers] == [429, 429]
 
 
 def test_an_agent_on_one_server_answers_a_merchant_on_the_other(services, two_servers):
@@ -218,7 +224,7 @@ def test_an_agent_on_one_server_answers_a_merchant_on_the_other(services, two_se
 
 async def hand_off_across(first, second, auth):
     session = uuid.uuid4().hex
-    chat = SocketChat(second.url)
+    chat = SocketChat(second.url, second.merchant_token(session))
     await chat.connect()
     await chat.start_session(session)
     timings = {}
@@ -298,3 +304,10 @@ async def inbox_events(stream):
 def senders(event):
     """The conversations of the inbox's page after an event (`changes` give their order)."""
     return event["order"] if "order" in event else [item["sender"] for item in event["conversations"]]
+
+
+def test_production_servers_issue_no_demo_sessions(two_servers):
+    """Merchants' tokens come from the host page there: the demo issuer is off."""
+    for server in two_servers:
+        status, payload = server.call("POST", "/web/session", {})
+        assert status == 404 and "issuer is off" in payload["error"]

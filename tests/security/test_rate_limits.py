@@ -27,11 +27,12 @@ def limited(tmp_path_factory) -> Iterator[Stack]:
 
 
 def post_from(stack: Stack, address: str, sender: str, token: str = "") -> Tuple[int, str, object]:
-    """A message sent from the loopback `address`: its status, Retry-After and body."""
+    """A message sent from the loopback `address` with `token` (default: the merchant's
+    session token): its status, Retry-After and body."""
 
     async def post() -> Tuple[int, str, object]:
         connector = aiohttp.TCPConnector(local_addr=(address, 0))
-        headers = bearer(token) if token else {}
+        headers = bearer(token or stack.assistant.merchant_token(sender))
         url = stack.assistant.url.replace("localhost", "127.0.0.1") + WEBHOOK
         async with (
             aiohttp.ClientSession(connector=connector, headers=headers) as session,
@@ -66,7 +67,7 @@ def test_a_caller_with_the_token_is_not_limited(limited):
 
 def test_over_socketio_a_message_too_soon_gets_an_error_event_with_retry_after(limited):
     sender = f"sio-{uuid.uuid4().hex[:8]}"
-    chat = BlockingSocketChat(limited.assistant.url)
+    chat = BlockingSocketChat(limited.assistant.url, limited.assistant.merchant_token(sender))
     try:
         chat.run(chat.chat.start_session(sender))
         answered = [chat.run(chat.chat.say(sender, "你好", timeout=30)) for _ in range(PER_CONVERSATION)]

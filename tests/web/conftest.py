@@ -25,11 +25,13 @@ from limits.storage import MemoryStorage
 
 from channels.web import WebInput
 from stores.records import RecordsBroker, engine_for
+from channels.web.sessions import issue
 from channels.web.throttle import Throttle
 from scripts.stack import UNLIMITED
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-token-4f1c9a"
+SESSION_KEY = "test-session-key-" + "k" * 32
 
 
 def parse(
@@ -158,6 +160,19 @@ def agent(server: Tuple[Client, Sanic], tmp_path: Path) -> Iterator[StubAgent]:
     """A fresh stub agent for each test."""
     server[1].ctx.agent = StubAgent(tmp_path / "records.db")
     yield server[1].ctx.agent
+
+
+@pytest.fixture(autouse=True)
+def session_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The key merchant session tokens are signed with (the demo issuer on)."""
+    monkeypatch.setenv("ASSISTANT_SESSION_KEY", SESSION_KEY)
+    monkeypatch.setenv("ASSISTANT_SESSION_ISSUER", "demo")
+    return SESSION_KEY
+
+
+def merchant(sender: str, **profile: str) -> Dict[str, str]:
+    """The header of the merchant whose session token is for conversation `sender`."""
+    return {"Authorization": f"Bearer {issue(sender, profile or None)}"}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaus
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.web.replies import Delivery
-from tests.web.conftest import TOKEN, parse, run
+from tests.web.conftest import TOKEN, merchant, parse, run
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SUMMARY = "问题：什么时候生效\n店铺类型：旗舰店\n账号身份：授权号\n场景：未知\n商家原话：转人工\n助手已答复：已经生效"
@@ -184,9 +184,10 @@ def test_an_agents_reply_is_stored_attributed_and_polled_by_the_widget(client, a
     stored = run(agent.tracker_store.retrieve("m1")).events[-1]
     assert isinstance(stored, BotUttered) and stored.text == "您好，我来帮您看看"
     assert stored.metadata == {"agent": "值班客服"}
-    polled = get(client, "/web/agent-replies?sender=m1&after=0", headers={})["replies"]
+    polled = get(client, "/web/agent-replies?sender=m1&after=0", headers=merchant("m1"))["replies"]
     assert polled == [body["reply"]]
-    assert get(client, f"/web/agent-replies?sender=m1&after={body['reply']['reply_id']}", headers={})["replies"] == []
+    after = body["reply"]["reply_id"]
+    assert get(client, f"/web/agent-replies?sender=m1&after={after}", headers=merchant("m1"))["replies"] == []
 
 
 def test_an_agent_with_a_token_of_their_own_is_named(client, agent, monkeypatch):
@@ -253,7 +254,7 @@ def test_the_inbox_routes_need_the_token(client, agent, token, path):
     [("?sender=m1&after=-1", 400), ("?after=0", 400), ("?sender=m1&after=abc", 400), ("?sender=m1", 200)],
 )
 def test_the_widgets_polling_checks_its_arguments(client, agent, query, status):
-    assert client.get("/web/agent-replies" + query)[0] == status
+    assert client.get("/web/agent-replies" + query, headers=merchant("m1"))[0] == status
 
 
 def test_the_widgets_polling_is_refused_to_another_origin(client, agent, monkeypatch):

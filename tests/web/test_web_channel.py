@@ -19,7 +19,7 @@ from actions.policy import load_policy
 from channels.web import agent as web_agent
 from channels.web import pages
 from channels.web.throttle import Throttle
-from tests.web.conftest import TOKEN, parse, run
+from tests.web.conftest import TOKEN, merchant, parse, run
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -132,7 +132,7 @@ GOOD_FEEDBACK = {"sender": "merchant-1", "value": "down", "text": "不能。…"
     ],
 )
 def test_feedback_refuses_a_body_that_is_not_a_json_object(client, agent, raw):
-    status, _, body = client.post("/web/feedback", raw=raw)
+    status, _, body = client.post("/web/feedback", raw=raw, headers=merchant("merchant-1"))
     assert status == 400
     assert body["error"]
 
@@ -158,13 +158,13 @@ def test_feedback_refuses_a_body_that_is_not_a_json_object(client, agent, raw):
     ],
 )
 def test_feedback_refuses_wrong_fields(client, agent, change):
-    status, _, body = client.post("/web/feedback", {**GOOD_FEEDBACK, **change})
+    status, _, body = client.post("/web/feedback", {**GOOD_FEEDBACK, **change}, headers=merchant("merchant-1"))
     assert status == 400, body
     assert body["error"]
 
 
 def test_feedback_for_an_unknown_conversation_is_not_found(client, agent):
-    status, _, body = client.post("/web/feedback", GOOD_FEEDBACK)
+    status, _, body = client.post("/web/feedback", GOOD_FEEDBACK, headers=merchant("merchant-1"))
     assert status == 404
     assert agent.parsed == []
     assert list(run(agent.tracker_store.keys())) == []
@@ -174,15 +174,15 @@ def test_feedback_past_the_client_s_rate_limit_is_told_when_to_retry(server, age
     client, app = server
     monkeypatch.setenv("ASSISTANT_RATE_PER_CLIENT", "1/minute")
     monkeypatch.setattr(app.ctx, "throttle", Throttle(MemoryStorage()))
-    assert client.post("/web/feedback", GOOD_FEEDBACK)[0] == 404
-    status, headers, body = client.post("/web/feedback", GOOD_FEEDBACK)
+    assert client.post("/web/feedback", GOOD_FEEDBACK, headers=merchant("merchant-1"))[0] == 404
+    status, headers, body = client.post("/web/feedback", GOOD_FEEDBACK, headers=merchant("merchant-1"))
     assert status == 429 and 1 <= int(headers["retry-after"]) <= 60 and body["retry_after"] == int(headers["retry-after"])
 
 
 def test_feedback_is_stored_in_the_conversation_as_the_feedback_slot(client, agent):
     conversation(agent, "merchant-1", [user("橱窗加不了联盟商品", "ask_why_cannot_add", 1.0), bot("不能。…", 2.0)])
     before = time.time()
-    status, _, body = client.post("/web/feedback", GOOD_FEEDBACK)
+    status, _, body = client.post("/web/feedback", GOOD_FEEDBACK, headers=merchant("merchant-1"))
     assert status == 200, body
     tracker = run(agent.tracker_store.retrieve("merchant-1"))
     stored = tracker.get_slot("feedback")
@@ -198,9 +198,9 @@ def test_feedback_is_stored_in_the_conversation_as_the_feedback_slot(client, age
 def test_feedback_from_a_page_of_another_origin_is_refused(client, agent, monkeypatch):
     monkeypatch.setenv("ASSISTANT_ALLOWED_ORIGINS", "https://fxg.jinritemai.com")
     conversation(agent, "merchant-1", [bot("不能。…", 2.0)])
-    status, _, _ = client.post("/web/feedback", GOOD_FEEDBACK, headers={"Origin": "https://evil.example"})
+    status, _, _ = client.post("/web/feedback", GOOD_FEEDBACK, headers={"Origin": "https://evil.example", **merchant("merchant-1")})
     assert status == 403
-    status, _, _ = client.post("/web/feedback", GOOD_FEEDBACK, headers={"Origin": "https://fxg.jinritemai.com"})
+    status, _, _ = client.post("/web/feedback", GOOD_FEEDBACK, headers={"Origin": "https://fxg.jinritemai.com", **merchant("merchant-1")})
     assert status == 200
 
 

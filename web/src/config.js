@@ -23,5 +23,15 @@ export function readConfig(script, page) {
     open: data.open === 'true',
     socketPath: data.socketPath || '/socket.io',
     restPath: data.restPath || '/webhooks/rest/webhook',
+    sessionUrl: resolved(data.sessionUrl, page.href) || `${server}/web/session`,
   };
+}
+
+/** `url` resolved against the page, or null when absent or malformed. */
+function resolved(url, base) {
+  try {
+    return url ? new URL(url, base).href : null;
+  } catch {
+    return null;
+  }
 }

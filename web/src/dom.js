@@ -46,13 +46,6 @@ function safeHref(url) {
   }
 }
 
-/** A random hex id; crypto.randomUUID needs a secure context, getRandomValues does not. */
-export function randomId() {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** Enter sends, Shift+Enter breaks the line; never while an input method is composing. */
 export function isSendKey(event) {
   return event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229;

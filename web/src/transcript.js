@@ -1,6 +1,5 @@
-// What the widget keeps between page loads: the conversation id and the transcript.
-
-const SESSION_ID = /^[0-9a-f]{32}$/;
+// What the widget keeps between page loads: the session (conversation id and token) and the transcript.
+import { cleanSession } from './session.js';
 
 /**
  * JSON in a Storage that may be unavailable (privacy modes): then nothing is kept.
@@ -31,30 +30,20 @@ export function storageKeys(server) {
   return { session: `dy-assistant:${server}:session`, transcript: `dy-assistant:${server}:transcript` };
 }
 
-/** A conversation id as randomId() makes them: 32 lowercase hex digits. */
-export function isSessionId(value) {
-  return typeof value === 'string' && SESSION_ID.test(value);
-}
-
 /** The saved transcript's entries that can be shown; anything else saved is dropped. */
 export function cleanTranscript(saved) {
   return Array.isArray(saved) ? saved.filter((e) => e && typeof e.text === 'string') : [];
 }
 
 /**
- * The saved conversation, or a new one (with an empty transcript) when no valid id is saved.
+ * The saved session ({id, token}) and its transcript; no session and an empty transcript
+ * when no valid session is saved.
  * @param {{get: Function, set: Function}} storage  from createStorage
  * @param {{session: string, transcript: string}} keys  from storageKeys
- * @param {() => string} newId  makes a conversation id
  */
-export function restoreSession(storage, keys, newId) {
-  let sessionId = storage.get(keys.session, null);
-  if (!isSessionId(sessionId)) {
-    sessionId = newId();
-    storage.set(keys.session, sessionId);
-    storage.set(keys.transcript, []);
-  }
-  return { sessionId, transcript: cleanTranscript(storage.get(keys.transcript, [])) };
+export function restoreSession(storage, keys) {
+  const session = cleanSession(storage.get(keys.session, null));
+  return { session, transcript: session ? cleanTranscript(storage.get(keys.transcript, [])) : [] };
 }
 
 /** Appends `entry`, dropping the oldest entries past `max`; changes `transcript` in place. */

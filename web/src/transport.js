@@ -1,7 +1,8 @@
 // How the widget talks to Rasa: the socket.io channel (session persistence on), or the
 // REST channel when socket.io cannot connect within a few seconds. A support agent's
 // replies come over the socket as they are sent; over REST the widget asks for them
-// every few seconds, and after a (re)connection it asks once for any it missed.
+// every few seconds, and after a (re)connection it asks once for any it missed. Every
+// request carries the merchant's session token (session.js).
 import { io } from 'socket.io-client';
 
 const CONNECT_TIMEOUT_MS = 4000;
@@ -28,21 +29,25 @@ export class Connection {
    * @param {object} options
    * @param {string} options.server  the Rasa server's origin
    * @param {string} options.sessionId  the conversation id (the sender)
+   * @param {string} options.token  the session token for it
    * @param {(message: {text: string, buttons: object[]}) => void} options.onMessage
    * @param {(mode: 'socket'|'rest') => void} [options.onMode]
    * @param {(seconds: number) => void} [options.onRefused]  the server refused a message sent too soon after others
+   * @param {() => void} [options.onExpired]  the server no longer accepts the session token
    * @param {typeof io} [options.connect]  opens the socket.io connection (socket.io's io; the tests pass a stand-in)
    * @param {number} [options.lastReplyId]  the latest agent reply already shown (0: none)
    */
   constructor({
-    server, sessionId, onMessage, onMode, onRefused, socketPath = '/socket.io', restPath = '/webhooks/rest/webhook',
+    server, sessionId, token, onMessage, onMode, onRefused, onExpired, socketPath = '/socket.io', restPath = '/webhooks/rest/webhook',
     repliesPath = '/web/agent-replies', connect = io, lastReplyId = 0,
   }) {
     this.server = server;
     this.sessionId = sessionId;
+    this.token = token;
     this.onMessage = onMessage;
     this.onMode = onMode || (() => {});
     this.onRefused = onRefused || (() => {});
+    this.onExpired = onExpired || (() => {});
     this.socketPath = socketPath;
     this.restPath = restPath;
     this.repliesPath = repliesPath;
@@ -66,7 +71,9 @@ export class Connection {
       };
       const timer = setTimeout(fallBack, CONNECT_TIMEOUT_MS);
       try {
-        this.socket = this.connect(this.server, { path: this.socketPath, timeout: CONNECT_TIMEOUT_MS, reconnectionDelayMax: 10000 });
+        this.socket = this.connect(this.server, {
+          path: this.socketPath, timeout: CONNECT_TIMEOUT_MS, reconnectionDelayMax: 10000, auth: { token: this.token },
+        });
       } catch {
         clearTimeout(timer);
         fallBack();
@@ -116,7 +123,7 @@ export class Connection {
     const url = new URL(this.repliesPath, this.server);
     url.search = new URLSearchParams({ sender: this.sessionId, after: String(this.lastReplyId) }).toString();
     try {
-      const reply = await fetch(url);
+      const reply = await fetch(url, { headers: this.authorization() });
       const data = reply.ok ? await reply.json() : null;
       for (const message of (data && Array.isArray(data.replies) ? data.replies : [])) {
         if (message && typeof message === 'object') this.deliver(normalise(message));
@@ -124,6 +131,11 @@ export class Connection {
     } catch {
       /* offline for a moment: the next poll (or reconnection) asks again */
     }
+  }
+
+  /** The header that carries the session token. */
+  authorization() {
+    return { Authorization: `Bearer ${this.token}` };
   }
 
   /** Sends a message; socket replies arrive through onMessage, REST ones are passed to it. */
@@ -135,9 +147,13 @@ export class Connection {
     }
     const reply = await fetch(new URL(this.restPath, this.server), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...this.authorization() },
       body: JSON.stringify({ sender: this.sessionId, message: text, metadata }),
     });
+    if (reply.status === 401) {
+      this.onExpired();
+      return;
+    }
     if (reply.status === 429) {
       this.onRefused(retryAfter(reply.headers.get('Retry-After')) || 1);
       return;

@@ -1,13 +1,16 @@
 // The merchant chat widget. Embed with one script tag:
 //   <script src="/web/static/widget.js" data-server="http://localhost:5005"
-//           data-shop-type="旗舰店" data-account-role="授权号" defer></script>
-// data-server defaults to the script's origin; shop type and account role, when the page
-// knows them, go with every message as metadata. Every message is rendered as text; an
-// answer's first line is emphasised and a back-office path is shown as its steps.
+//           data-session-url="/merchant/assistant-session" defer></script>
+// data-server defaults to the script's origin. The session issuer (data-session-url, the
+// host page's; by default the assistant's demo issuer, which takes data-shop-type and
+// data-account-role) gives the conversation id and its signed token (session.js). Every
+// message is rendered as text; an answer's first line is emphasised and a back-office
+// path is shown as its steps.
 import css from './widget.css';
 import { answerBlocks } from './answer.js';
 import { readConfig } from './config.js';
-import { el, isSendKey, linkify, randomId } from './dom.js';
+import { el, isSendKey, linkify } from './dom.js';
+import { openSession } from './session.js';
 import { agentIsTalking, agentLabel, appendEntry, createStorage, lastReplyId, nextBotIndex, restoreSession, storageKeys } from './transcript.js';
 import { Connection } from './transport.js';
 
@@ -30,25 +33,53 @@ class Widget {
   constructor(config) {
     this.config = config;
     this.keys = storageKeys(config.server);
-    const { sessionId, transcript } = restoreSession(storage, this.keys, randomId);
-    this.sessionId = sessionId;
+    const { session, transcript } = restoreSession(storage, this.keys);
+    this.session = session;
     this.transcript = transcript;
     this.human = DEFAULT_HUMAN;
     this.started = false;
     this.replyTimer = null;
-    this.connection = new Connection({
-      server: config.server,
-      sessionId: this.sessionId,
-      socketPath: config.socketPath,
-      restPath: config.restPath,
+    this.ready = null; // resolves with the connection once the session is open (null: it could not be)
+  }
+
+  /** Opens the session (a new one empties the transcript), then the connection. */
+  async connect() {
+    let session;
+    try {
+      session = await openSession({ url: this.config.sessionUrl, saved: this.session, metadata: this.config.metadata });
+    } catch {
+      return null;
+    }
+    if (!this.session || session.id !== this.session.id) this.clear();
+    this.session = session;
+    storage.set(this.keys.session, session);
+    const connection = new Connection({
+      server: this.config.server,
+      sessionId: session.id,
+      token: session.token,
+      socketPath: this.config.socketPath,
+      restPath: this.config.restPath,
       lastReplyId: lastReplyId(this.transcript),
       onMessage: (message) => this.receive(message),
       onMode: (mode) => this.host.setAttribute('data-transport', mode),
-      onRefused: (seconds) => {
-        this.showTyping(false);
-        this.add({ role: 'note', text: `您发送得有点快，请 ${seconds} 秒后再试。` });
-      },
+      onRefused: (seconds) => this.tell(`您发送得有点快，请 ${seconds} 秒后再试。`),
+      onExpired: () => this.tell('会话已过期，请刷新页面后再试。'),
     });
+    connection.start();
+    return connection;
+  }
+
+  /** Forgets the transcript of a conversation that is over. */
+  clear() {
+    this.transcript.length = 0;
+    this.save();
+    this.log.replaceChildren();
+  }
+
+  /** A note to the merchant in place of an answer. */
+  tell(text) {
+    this.showTyping(false);
+    this.add({ role: 'note', text });
   }
 
   mount() {
@@ -109,8 +140,8 @@ class Widget {
     this.input.focus();
     if (this.started) return;
     this.started = true;
-    this.connection.start();
-    this.loadWelcome();
+    this.ready = this.connect();
+    this.ready.then((connection) => (connection ? this.loadWelcome() : this.tell('助手暂时连不上，请稍后再试。')));
   }
 
   close() {
@@ -159,11 +190,13 @@ class Widget {
     this.add({ role: 'user', text: shown });
     this.showTyping(!agentIsTalking(this.transcript)); // a person answers when they do: no assistant typing
     try {
-      await this.connection.send(message, this.config.metadata);
-      if (this.connection.mode === 'rest') this.showTyping(false);
+      let connection = await this.ready;
+      if (!connection) connection = await (this.ready = this.connect()); // the issuer was unreachable: try again
+      if (!connection) throw new Error('no session');
+      await connection.send(message);
+      if (connection.mode === 'rest') this.showTyping(false);
     } catch {
-      this.showTyping(false);
-      this.add({ role: 'note', text: '消息没有发出去，请检查网络后重试。' });
+      this.tell('消息没有发出去，请检查网络后重试。');
     }
   }
 
@@ -252,8 +285,8 @@ class Widget {
     try {
       const reply = await fetch(new URL('/web/feedback', this.config.server), {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ sender: this.sessionId, value, text: entry.text, message_index: entry.index || 0 }),
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.session.token}` },
+        body: JSON.stringify({ sender: this.session.id, value, text: entry.text, message_index: entry.index || 0 }),
       });
       if (!reply.ok) throw new Error(String(reply.status));
       entry.rated = value;

@@ -37,7 +37,7 @@ describe('readConfig: the server', () => {
 });
 
 describe('readConfig: metadata', () => {
-  test('shop type and account role go with every message', () => {
+  test('shop type and account role are what the demo issuer puts in a new session', () => {
     const config = readConfig(script({ shopType: '旗舰店', accountRole: '授权号' }), page);
     assert.deepEqual(config.metadata, { shop_type: '旗舰店', account_role: '授权号' });
   });
@@ -58,6 +58,12 @@ describe('readConfig: the rest', () => {
     assert.equal(config.open, false);
     assert.equal(config.socketPath, '/socket.io');
     assert.equal(config.restPath, '/webhooks/rest/webhook');
+    assert.equal(config.sessionUrl, 'https://assistant.example.cn:8443/web/session');
+  });
+
+  test("data-session-url names the host page's session issuer, resolved against the page", () => {
+    assert.equal(readConfig(script({ sessionUrl: '/merchant/assistant-session' }), page).sessionUrl, 'https://shop.example.com/merchant/assistant-session');
+    assert.equal(readConfig(script({ sessionUrl: 'http://[::1' }), page).sessionUrl, 'https://assistant.example.cn:8443/web/session');
   });
 
   test('data-open="true" opens the panel, anything else does not', () => {

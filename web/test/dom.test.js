@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { beforeEach, describe, test } from 'node:test';
-import { el, isSendKey, linkify, randomId } from '../src/dom.js';
+import { el, isSendKey, linkify } from '../src/dom.js';
 import { installFakeDom } from './helpers/fake-dom.js';
 
 // Node 18 has no global crypto; the widget's browsers and Node 20+ do.
@@ -102,18 +102,6 @@ describe('el', () => {
     const node = el('div', {}, [null, 'a', child, undefined, false, 'b']);
     assert.deepEqual(node.childNodes.map((n) => (n.nodeType === 3 ? n.data : n.tagName)), ['a', 'I', 'b']);
     assert.deepEqual(el('p', {}, 'one').childNodes.map((n) => n.data), ['one']);
-  });
-});
-
-describe('randomId', () => {
-  test('32 lowercase hex digits, different each time', () => {
-    const ids = new Set();
-    for (let i = 0; i < 50; i += 1) {
-      const id = randomId();
-      assert.match(id, /^[0-9a-f]{32}$/);
-      ids.add(id);
-    }
-    assert.equal(ids.size, 50);
   });
 });
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { randomId } from '../src/dom.js';
 import {
-  agentIsTalking, agentLabel, appendEntry, cleanTranscript, createStorage, isSessionId, lastReplyId, nextBotIndex, restoreSession, storageKeys,
+  agentIsTalking, agentLabel, appendEntry, cleanTranscript, createStorage, lastReplyId, nextBotIndex, restoreSession, storageKeys,
 } from '../src/transcript.js';
 
 // Node 18 has no global crypto; the widget's browsers and Node 20+ do.
@@ -59,21 +58,6 @@ describe('storageKeys', () => {
   });
 });
 
-describe('isSessionId', () => {
-  test('32 lowercase hex digits only', () => {
-    assert.equal(isSessionId(ID), true);
-    for (const bad of [null, undefined, 42, '', ID.toUpperCase(), ID.slice(1), `${ID}0`, `${ID.slice(1)}g`, ` ${ID.slice(1)}`, `${ID}\n`]) {
-      assert.equal(isSessionId(bad), false, JSON.stringify(bad));
-    }
-  });
-});
-
-describe('randomId and isSessionId', () => {
-  test('the ids the widget makes are ones it keeps on the next page load', () => {
-    for (let i = 0; i < 20; i += 1) assert.equal(isSessionId(randomId()), true);
-  });
-});
-
 describe('cleanTranscript', () => {
   test('entries without text, and anything not an entry, are dropped', () => {
     const good = [{ role: 'user', text: '橱窗加不了商品' }, { role: 'bot', text: '', buttons: [] }];
@@ -89,36 +73,35 @@ describe('cleanTranscript', () => {
 });
 
 describe('restoreSession', () => {
+  const SESSION = { id: ID, token: 'header.claims.signature' };
+
   test('a valid saved session comes back with its cleaned transcript', () => {
     const backend = memoryStorage({
-      [keys.session]: JSON.stringify(ID),
+      [keys.session]: JSON.stringify(SESSION),
       [keys.transcript]: JSON.stringify([{ role: 'user', text: '你好' }, { role: 'bot' }, null]),
     });
-    const restored = restoreSession(createStorage(() => backend), keys, () => assert.fail('no new id is needed'));
-    assert.deepEqual(restored, { sessionId: ID, transcript: [{ role: 'user', text: '你好' }] });
+    assert.deepEqual(restoreSession(createStorage(() => backend), keys), { session: SESSION, transcript: [{ role: 'user', text: '你好' }] });
   });
 
-  test('a bad saved id starts a new session and drops the old transcript', () => {
-    for (const savedId of [undefined, '"not-an-id"', '{corrupt', '12345', JSON.stringify(ID.toUpperCase())]) {
+  test('without a valid saved session there is none, and no transcript', () => {
+    const saved = [undefined, '{corrupt', JSON.stringify(ID), JSON.stringify({ id: ID }), JSON.stringify({ id: '', token: 't' }),
+      JSON.stringify({ id: 'x'.repeat(129), token: 't' }), JSON.stringify({ id: ID, token: 7 })];
+    for (const session of saved) {
       const initial = { [keys.transcript]: JSON.stringify([{ role: 'user', text: '旧的对话' }]) };
-      if (savedId !== undefined) initial[keys.session] = savedId;
-      const backend = memoryStorage(initial);
-      const fresh = 'f'.repeat(32);
-      const restored = restoreSession(createStorage(() => backend), keys, () => fresh);
-      assert.deepEqual(restored, { sessionId: fresh, transcript: [] }, String(savedId));
-      assert.equal(backend.items.get(keys.session), JSON.stringify(fresh));
-      assert.equal(backend.items.get(keys.transcript), '[]');
+      if (session !== undefined) initial[keys.session] = session;
+      const restored = restoreSession(createStorage(() => memoryStorage(initial)), keys);
+      assert.deepEqual(restored, { session: null, transcript: [] }, String(session));
     }
   });
 
-  test('a corrupt transcript under a valid id gives an empty transcript', () => {
-    const backend = memoryStorage({ [keys.session]: JSON.stringify(ID), [keys.transcript]: '[{"text":' });
-    assert.deepEqual(restoreSession(createStorage(() => backend), keys, () => 'x').transcript, []);
+  test('a corrupt transcript under a valid session gives an empty transcript', () => {
+    const backend = memoryStorage({ [keys.session]: JSON.stringify(SESSION), [keys.transcript]: '[{"text":' });
+    assert.deepEqual(restoreSession(createStorage(() => backend), keys).transcript, []);
   });
 
-  test('without storage a new session still starts', () => {
+  test('without storage there is no saved session', () => {
     const storage = createStorage(() => { throw new Error('disabled'); });
-    assert.deepEqual(restoreSession(storage, keys, () => ID), { sessionId: ID, transcript: [] });
+    assert.deepEqual(restoreSession(storage, keys), { session: null, transcript: [] });
   });
 });
 

@@ -64,6 +64,7 @@ function connection(overrides = {}) {
   const conn = new Connection({
     server: 'http://localhost:5005',
     sessionId: 'abc',
+    token: 'session.token.sig',
     onMessage: (message) => received.push(message),
     onMode: (mode) => modes.push(mode),
     connect: (...args) => { calls.push(args); return socket; },
@@ -108,6 +109,7 @@ describe('Connection over socket.io', () => {
     assert.equal(calls.length, 1);
     assert.equal(calls[0][0], 'http://localhost:5005');
     assert.equal(calls[0][1].path, '/rasa/socket.io');
+    assert.deepEqual(calls[0][1].auth, { token: 'session.token.sig' }, 'the session token goes with the connection');
     socket.fire('connect');
     assert.deepEqual(socket.emitted, [['session_request', { session_id: 'abc' }]]);
     socket.fire('session_confirm');
@@ -226,6 +228,7 @@ describe('Connection over REST', () => {
     assert.deepEqual(received.map((m) => m.text), ['第1条人工回复', '第2条人工回复']);
     assert.ok(requests.length >= 5);
     assert.ok(requests.every((r) => r.url.startsWith('http://localhost:5005/web/agent-replies?sender=abc&after=')));
+    assert.ok(requests.every((r) => r.headers.Authorization === 'Bearer session.token.sig'));
   });
 
   test('posts sender, message and metadata, and passes each reply on normalised', async (t) => {
@@ -239,6 +242,7 @@ describe('Connection over REST', () => {
     assert.equal(requests[0].url, 'http://localhost:5005/webhooks/rest/webhook');
     assert.equal(requests[0].method, 'POST');
     assert.equal(requests[0].headers['Content-Type'], 'application/json');
+    assert.equal(requests[0].headers.Authorization, 'Bearer session.token.sig');
     assert.deepEqual(requests[0].body, { sender: 'abc', message: '橱窗加不了商品', metadata: { account_role: '授权号' } });
     assert.deepEqual(received, [
       { text: '第一条', buttons: [] },
@@ -254,6 +258,17 @@ describe('Connection over REST', () => {
     globalThis.fetch = async () => new Response('{"error": "too many messages"}', { status: 429, headers: { 'Retry-After': '7' } });
     await conn.send('hi');
     assert.deepEqual(refused, [7]);
+    assert.deepEqual(received, []);
+  });
+
+  test('a session token the server no longer accepts (401) is told, not as an error', async (t) => {
+    let expired = 0;
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+    const { conn, received } = connection({ connect: () => { throw new Error('no socket'); }, onExpired: () => { expired += 1; } });
+    await conn.start();
+    stubFetch({ error: 'the session token has expired' }, 401);
+    await conn.send('hi');
+    assert.equal(expired, 1);
     assert.deepEqual(received, []);
   });
 
