@@ -9,7 +9,7 @@ server's root:
   ASSISTANT_SESSION_ISSUER=demo (sessions.py).
 - `GET /web/welcome`, `POST /web/feedback`: for the widget (merchants) (feedback.py).
 - `GET /assist/vocabulary`, `POST /assist/suggest` (agent.py), `GET /assist/unanswered`
-  (maintainer.py), the inbox and its conversations (inbox.py), an agent's replies and the
+  (maintainer.py), `GET /assist/stats` (stats.py), the inbox and its conversations (inbox.py), an agent's replies and the
   hand-back (replies.py): for support agents and maintainers; they need the shared token
   in ASSISTANT_TOKEN or an agent's own (`make agent`).
 - `GET /web/agent-replies`: for the widget, the agents' replies it has not shown (replies.py).
@@ -40,6 +40,7 @@ from channels.web.maintainer import unanswered
 from channels.web.pages import index, page, static
 from channels.web.retention import delete_conversation, start_retention, stop_retention
 from channels.web.sessions import new_session
+from channels.web.stats import stats
 from channels.web.replies import agent_replies, hand_back, reply, start_delivery, stop_delivery
 
 
@@ -72,6 +73,7 @@ class WebInput(InputChannel):
         web.add_route(vocabulary, "/assist/vocabulary", methods=["GET"])
         web.add_route(suggest, "/assist/suggest", methods=["POST"])
         web.add_route(unanswered, "/assist/unanswered", methods=["GET"])
+        web.add_route(stats, "/assist/stats", methods=["GET"])
         web.add_route(inbox, "/assist/inbox", methods=["GET"])
         web.add_route(inbox_events, "/assist/inbox/events", methods=["GET"], stream=True)
         conversations = "/assist/conversations/<sender>"

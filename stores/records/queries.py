@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from stores.records.tables import REASONS, counters, groups, inbox, replies
+from stores.records.tables import REASONS, counters, daily, groups, inbox, replies
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,19 @@ class RecordsQueries:
         """A number that changes whenever the inbox or a conversation in it does."""
         with self.engine.connect() as connection:
             return int(connection.execute(sa.select(counters.c.value).where(counters.c.name == "inbox")).scalar() or 0)
+
+    # --- the dashboard ----------------------------------------------------------------
+
+    def daily_counts(self, first_day: Text) -> Dict[Text, Dict[Text, int]]:
+        """The counts of each day from `first_day` (YYYY-MM-DD) on: {day: {name: count}}."""
+        counted: Dict[Text, Dict[Text, int]] = {}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(daily.c.day, daily.c.name, daily.c.count).where(daily.c.day >= first_day)
+            )
+            for day, name, count in rows:
+                counted.setdefault(day, {})[name] = count
+        return counted
 
     def agent_replies(self, sender: Text, after: int, most: int = 50) -> List[AgentReply]:
         """What agents said to `sender` after the reply numbered `after`, oldest first."""

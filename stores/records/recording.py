@@ -18,7 +18,8 @@ from actions.answers import TOPICS
 from actions.policy import fold, load_policy, normalise_text
 from actions.privacy import masked
 from actions.understanding import FALLBACK
-from stores.records.tables import INSERT_STATE, REASONS, UPDATE_STATE, counters, groups, inbox, messages, replies
+from stores.records.daily import CONVERSATIONS, FALLBACKS, HANDED_OFF, QUESTION, day_of
+from stores.records.tables import INSERT_STATE, REASONS, UPDATE_STATE, counters, daily, groups, inbox, messages, replies
 
 if TYPE_CHECKING:
     from stores.records.broker import RecordsBroker
@@ -72,6 +73,7 @@ class Recording:
         words = merchant_words(event.get("text"))
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         said = [words, event["timestamp"]] if words else None
+        self._count_day(intent, event["timestamp"])
         if said:
             self.state["said"] = said
             if intent not in FOLLOW_UP_INTENTS:
@@ -106,8 +108,8 @@ class Recording:
         value = event.get("value")
         if event.get("name") == HANDOFF_SUMMARY and value and self.state["inbox"]:
             self._change_inbox(summary=str(value))
-        elif event.get("name") == FEEDBACK_SLOT and isinstance(value, dict) and value.get("value") == "down":
-            self._thumbs_down(value)
+        elif event.get("name") == FEEDBACK_SLOT and isinstance(value, dict) and value.get("value") in ("up", "down"):
+            self._rated(value, event["timestamp"])
 
     def pause(self, event: Dict[Text, Any]) -> None:
         """A hand-off, unless an agent took the conversation over."""
@@ -122,17 +124,25 @@ class Recording:
         self.state.update(inbox=False, fallbacks=0, downs=0)
         self._save_state()
 
-    def _thumbs_down(self, rating: Dict[Text, Any]) -> None:
-        """A 👎 counts for the question the rated answer answered; one stored again (a new
-        session carries the slot over) is not counted twice."""
+    def _rated(self, rating: Dict[Text, Any], at: float) -> None:
+        """A 👍 or 👎, counted on its day; one stored again (a new session carries the slot
+        over) is not counted twice."""
         rated_at = float(rating.get("timestamp") or 0)
-        if rated_at and rated_at <= self.state["last_down"]:
+        if rated_at and rated_at <= self.state.get("last_rated", self.state.get("last_down", 0.0)):
             return
+        self.state["last_rated"] = rated_at
+        self._save_state()
+        self.count(rating["value"], rated_at or at)
+        if rating["value"] == "down":
+            self._thumbs_down(rating, rated_at)
+
+    def _thumbs_down(self, rating: Dict[Text, Any], rated_at: float) -> None:
+        """A 👎 counts for the question the rated answer answered; two call for a person."""
         digest = _digest(str(rating.get("text") or ""))
         answers = self.state["answers"]
         answered = next((a for a in reversed(answers) if a[0] == digest), answers[-1] if answers else None)
         self._flag(answered[1] if answered else self._target(), "down")
-        self.state.update(downs=self.state["downs"] + 1, last_down=rated_at)
+        self.state.update(downs=self.state["downs"] + 1)
         self._save_state()
         if self.state["downs"] >= IN_A_ROW:
             self._wait("downs", rated_at or time.time())
@@ -189,8 +199,30 @@ class Recording:
 
         self.connection.execute(self.broker.upsert(groups, values, update))
 
+    def count(self, name: Text, at: float) -> None:
+        """One more `name` on the day of `at` (the dashboard's counts)."""
+        values = {"day": day_of(at), "name": name, "count": 1}
+        self.connection.execute(self.broker.upsert(daily, values, lambda _: {"count": daily.c.count + 1}))
+
+    def _count_day(self, intent: Optional[Text], at: float) -> None:
+        """A merchant message in the day's counts: the conversation once a day, a fallback,
+        the question type it asks."""
+        day = day_of(at)
+        if self.state.get("day") != day:
+            self.state["day"] = day
+            self.count(CONVERSATIONS, at)
+        if intent == FALLBACK:
+            self.count(FALLBACKS, at)
+        elif intent in TOPICS:
+            self.count(QUESTION + intent, at)
+
     def _wait(self, reason: Text, at: float) -> None:
-        """The conversation waits for a person (again, or for one more reason)."""
+        """The conversation waits for a person (again, or for one more reason); a
+        conversation handed to a person is counted once a day."""
+        if self.state.get("handed_day") != day_of(at):
+            self.state["handed_day"] = day_of(at)
+            self._save_state()
+            self.count(HANDED_OFF, at)
         if not self.state["inbox"]:
             said = self.state["said"] or [None, None]
             self.connection.execute(
@@ -252,7 +284,15 @@ def recorded(event: Dict[Text, Any]) -> bool:
 
 def new_state() -> Dict[Text, Any]:
     """A conversation's record before its first recorded event."""
-    return {"said": None, "question": None, "answers": [], "fallbacks": 0, "downs": 0, "last_down": 0.0, "inbox": False}
+    return {
+        "said": None,
+        "question": None,
+        "answers": [],
+        "fallbacks": 0,
+        "downs": 0,
+        "last_rated": 0.0,
+        "inbox": False,
+    }
 
 
 def _earliest(at: float) -> Any:

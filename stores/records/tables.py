@@ -62,6 +62,13 @@ replies = sa.Table(
     sa.Column("agent", sa.String(64), nullable=False),
     sa.Column("sent_at", sa.Float, nullable=False),
 )
+daily = sa.Table(  # the dashboard's counts (stores/records/daily.py)
+    "daily_counts",
+    metadata,
+    sa.Column("day", sa.String(10), primary_key=True),  # YYYY-MM-DD in the stats' time zone
+    sa.Column("name", sa.String(80), primary_key=True),  # what is counted: conversations, question:<intent>…
+    sa.Column("count", sa.Integer, nullable=False),
+)
 agents = sa.Table(
     "agents",
     metadata,
