@@ -219,10 +219,11 @@ def burst(stack: Stack) -> None:
     )
 
 
-def maintainer_view(stack: Stack, conversations: int = 10_000, requests: int = 60) -> None:
-    """GET /assist/unanswered (first page of groups) with `conversations` more stored: their
-    events and their records written straight into the server's database, as the tracker
-    store and stores.records write them (3 questions each, 20 % fallen back, 10 % 👎)."""
+def records_views(stack: Stack, conversations: int = 10_000, requests: int = 60) -> None:
+    """GET /assist/unanswered (first page of groups) and GET /assist/stats?days=30 with
+    `conversations` more stored over the last 30 days: their events and their records
+    written straight into the server's database, as the tracker store and stores.records
+    write them (3 questions each, 20 % fallen back, 10 % 👎)."""
     import json
     import random
 
@@ -230,20 +231,25 @@ def maintainer_view(stack: Stack, conversations: int = 10_000, requests: int = 6
     from rasa.utils.endpoints import EndpointConfig
 
     from stores import records
+    from stores.records.daily import CONVERSATIONS, DOWN, FALLBACKS, QUESTION, day_of
+    from stores.records.tables import daily as daily_counts
 
-    rng, started = random.Random(7), time.time() - 86_400
+    rng, started, spacing = random.Random(7), time.time() - 30 * 86_400, 30 * 86_400 / conversations
+    days: Counter = Counter()
     phrasings = [f"{TURNS[i % len(TURNS)]}{'？' * (i % 2)}（说法{i // len(TURNS)}）" for i in range(2_000)]
     keys = {text: records.group_key(text) for text in phrasings}
     events: List[Dict[str, Any]] = []
     flagged: List[Dict[str, Any]] = []
     for n in range(conversations):
+        days[(day_of(started + n * spacing), CONVERSATIONS)] += 1
         for turn in range(3):
-            at, text = started + n * 5 + turn, rng.choice(phrasings)
+            at, text = started + n * spacing + turn, rng.choice(phrasings)
             intent = "nlu_fallback" if rng.random() < 0.2 else "ask_why_cannot_add"
             said = {"event": "user", "timestamp": at, "text": text, "parse_data": {"intent": {"name": intent}}}
             row = {"sender_id": f"bench-view-{n:05d}", "type_name": "user", "timestamp": at, "intent_name": intent}
             events.append({**row, "data": json.dumps(said, ensure_ascii=False)})
             reason = "fallback" if intent == "nlu_fallback" else "down" if rng.random() < 0.1 else None
+            days[(day_of(at), {"fallback": FALLBACKS, "down": DOWN}.get(reason or "", QUESTION + intent))] += 1
             if reason:
                 flags = {name: name == reason for name in records.REASONS}
                 flagged.append({"sender_id": row["sender_id"], "said_at": at, "text": text, **flags})
@@ -260,11 +266,18 @@ def maintainer_view(stack: Stack, conversations: int = 10_000, requests: int = 6
         connection.execute(sa.table("events", *map(sa.column, events[0])).insert(), events)
         connection.execute(records.messages.insert(), flagged)
         connection.execute(records.groups.insert(), list(groups.values()))
+        daily = [{"day": day, "name": name, "count": count} for (day, name), count in days.items()]
+        connection.execute(daily_counts.insert(), daily)
     auth = stack.assistant.trusted
     samples = [timed(stack.assistant.call, "GET", "/assist/unanswered", None, auth) for _ in range(requests)]
     print(
         f"maintainer view, {conversations:,} more conversations: p50 {ms(percentile(samples, 0.5))}  "
         f"p95 {ms(percentile(samples, 0.95))}  ({len(flagged):,} messages, {len(groups):,} groups, {requests} requests)"
+    )
+    samples = [timed(stack.assistant.call, "GET", "/assist/stats?days=30", None, auth) for _ in range(requests)]
+    print(
+        f"dashboard (/assist/stats?days=30), the same: p50 {ms(percentile(samples, 0.5))}  "
+        f"p95 {ms(percentile(samples, 0.95))}  ({len(daily):,} daily counts, {requests} requests)"
     )
 
 
@@ -285,7 +298,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             memory(stack)
             bad_input(stack)
             burst(stack)
-            maintainer_view(stack)
+            records_views(stack)
         finally:
             stack.stop()
 

@@ -4,7 +4,8 @@
 
 Without --url it starts the servers itself on free ports (as the tests do). It holds a
 short conversation in the widget and asks the console for a suggestion, then writes
-widget-*.png and console-*.png (desktop 1280 px, phone 360 px) into --out; then the
+widget-*.png, console-*.png and dashboard-*.png (the console's 数据统计; desktop 1280 px,
+phone 360 px) into --out; then the
 agent's desk: inbox-desktop.png (conversations waiting for a person), conversation-desktop.png
 (one of them, with the suggested reply put in the reply box) and widget-agent-phone.png (a
 merchant's widget with an agent's reply).
@@ -24,6 +25,8 @@ from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from selenium.webdriver.common.by import By  # noqa: E402
 
 from scripts.stack import Stack  # noqa: E402
 from tests.browser.helpers import (  # noqa: E402  (the project root is on the path only now)
@@ -84,6 +87,12 @@ def console(driver: Any, url: str, token: str, out: Path, size: str) -> None:
     page.suggest("我们是个体店的授权号 橱窗加不了联盟商品，提示您的店铺类型暂不支持添加联盟商品")
     settle(0.8)
     save(driver, out / f"console-{size}.png", full_page=True)
+    dashboard = page.find("stats")
+    wait(driver, lambda d: dashboard.find_elements(By.TAG_NAME, "canvas"), message="no chart on the dashboard")
+    driver.execute_script("arguments[0].scrollIntoView()", dashboard)
+    settle(0.5)
+    dashboard.screenshot(str(out / f"dashboard-{size}.png"))
+    print(f"    dashboard-{size}.png")
 
 
 def desk(driver: Any, stack: Any, out: Path) -> None:

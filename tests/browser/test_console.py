@@ -142,3 +142,39 @@ def test_the_console_fits_a_360_px_phone_screen(driver, web_stack, url):
     for testid in ("assist-input", "assist-submit", "assist-reply", "assist-copy"):
         box = console.find(testid).rect
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (testid, box)
+
+
+def test_the_dashboard_shows_the_days_figures_as_the_endpoint_counts_them(driver, web_stack, url):
+    for text in ("什么时候生效", "转人工"):
+        web_stack.assistant.say(f"stats-{uuid.uuid4().hex}", text)
+    auth = {"Authorization": f"Bearer {web_stack.token}"}
+    status, stats = web_stack.assistant.call("GET", "/assist/stats?days=30", headers=auth)
+    assert status == 200 and stats["totals"]["conversations"] >= 2 and stats["totals"]["handed_off"] >= 1
+
+    console = opened(driver, web_stack, url)
+    wait(driver, lambda d: "近 30 天：对话" in console.find("stats-totals").text, 15, "no totals")
+    assert f"对话 {stats['totals']['conversations']}，" in console.find("stats-totals").text
+    assert console.find("stats-chart").find_elements(By.TAG_NAME, "canvas"), "no chart drawn"
+    console.find("stats-table").find_element(By.XPATH, "../summary").click()  # opens 按天查看
+    rows = console.find("stats-table").find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) == 30
+    today = stats["days"][-1]
+    cells = [cell.text for cell in rows[0].find_elements(By.CSS_SELECTOR, "th, td")]
+    assert cells == [
+        today["day"][5:],
+        *(str(today[k]) for k in ("conversations", "answered", "handed_off", "fallbacks", "up", "down")),
+    ]
+    titles = [li.text for li in console.find("stats-questions").find_elements(By.TAG_NAME, "li")]
+    assert any(TOPICS["ask_when_effective"].title in title for title in titles)
+
+    select = console.find("stats-days")
+    select.find_element(By.CSS_SELECTOR, "option[value='7']").click()
+    wait(driver, lambda d: "近 7 天" in console.find("stats-totals").text, 15, "the period did not change")
+
+
+def test_the_dashboard_fits_a_phone(driver, web_stack, url):
+    emulate_phone(driver)
+    console = opened(driver, web_stack, url)
+    wait(driver, lambda d: console.find("stats-chart").find_elements(By.TAG_NAME, "canvas"), 15, "no chart drawn")
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width} px wide on a 360 px phone"

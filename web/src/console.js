@@ -1,13 +1,15 @@
 // The agent answer console (web/pages/console.html): the desk of conversations waiting
 // for a person (desk.js), suggested replies from the same engine as the chat, and the
-// maintainer view of what the assistant could not answer.
+// maintainer view of what the assistant could not answer, and the dashboard (stats.js).
 // The token is asked once and kept in sessionStorage; labels come from the server.
 import {
   CLAUSES_SHOWN, Unauthorized, formatTime, missingNote, otherExamples, percent, reasonLabel, replyError,
   splitClauses, suggestBody, unansweredStatus,
 } from './assist.js';
+import uPlot from 'uplot';
 import { Desk } from './desk.js';
 import { el, linkify } from './dom.js';
+import { FIGURES, chartData, dayLabel, dayRows, totalsLine } from './stats.js';
 
 const TOKEN_KEY = 'assistant-console-token';
 
@@ -62,6 +64,7 @@ async function enter() {
   $('question').focus();
   desk.start();
   loadUnanswered();
+  loadStats();
 }
 
 // --- suggestions -----------------------------------------------------------------
@@ -194,20 +197,22 @@ async function copyText(textarea, status) {
 
 // --- the maintainer view -------------------------------------------------------
 
+/** GET `path`, saying so in `status` meanwhile; null (and why, in `status`) when it failed. */
+async function load(path, status) {
+  status.textContent = '加载中…';
+  try {
+    return await call('GET', path);
+  } catch (error) {
+    if (error instanceof Unauthorized) askForToken(error.message);
+    else status.textContent = `加载失败：${error.message}`;
+    return null;
+  }
+}
+
 async function loadUnanswered() {
   const status = $('unanswered-status');
-  status.textContent = '加载中…';
-  let data;
-  try {
-    data = await call('GET', '/assist/unanswered');
-  } catch (error) {
-    if (error instanceof Unauthorized) {
-      askForToken(error.message);
-      return;
-    }
-    status.textContent = `加载失败：${error.message}`;
-    return;
-  }
+  const data = await load('/assist/unanswered', status);
+  if (!data) return;
   const list = $('unanswered-list');
   list.replaceChildren(...data.groups.map(groupItem));
   status.textContent = unansweredStatus(data);
@@ -226,6 +231,36 @@ function groupItem(group) {
   ]);
 }
 
+// --- the dashboard -----------------------------------------------------------------
+
+let chart = null;
+
+async function loadStats() {
+  const totals = $('stats-totals');
+  const data = await load(`/assist/stats?days=${$('stats-days').value}`, totals);
+  if (!data) return;
+  totals.textContent = totalsLine(data);
+  drawChart(data);
+  $('stats-questions').replaceChildren(...(data.questions.length
+    ? data.questions.map((q) => el('li', {}, [el('span', { text: q.title }), el('span', { class: 'count', text: `×${q.count}` })]))
+    : [el('li', { class: 'muted', text: '这段时间还没有商家提问。' })]));
+  $('stats-days-body').replaceChildren(...dayRows(data).map((cells) => el('tr', {}, cells.map((cell, i) => el(i ? 'td' : 'th', { text: String(cell) })))));
+}
+
+/** The days' figures as lines, one per figure, as wide as the card. */
+function drawChart(data) {
+  const box = $('stats-chart');
+  if (chart) chart.destroy();
+  const labels = data.days.map((day) => dayLabel(day.day));
+  chart = new uPlot({
+    width: Math.max(240, box.clientWidth),
+    height: 240,
+    scales: { x: { time: false } },
+    axes: [{ values: (_, splits) => splits.map((i) => labels[i] ?? '') }, {}],
+    series: [{ label: '日期', value: (_, i) => labels[i] ?? '' }, ...FIGURES.map((f) => ({ label: f.label, stroke: f.color, width: 2 }))],
+  }, chartData(data), box);
+}
+
 // --- wiring ------------------------------------------------------------------------
 
 function start() {
@@ -242,6 +277,8 @@ function start() {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) suggest(event);
   });
   $('refresh').addEventListener('click', loadUnanswered);
+  $('stats-days').addEventListener('change', loadStats);
+  window.addEventListener('resize', () => chart && chart.setSize({ width: Math.max(240, $('stats-chart').clientWidth), height: 240 }));
   if (sessionStorage.getItem(TOKEN_KEY)) enter();
   else askForToken('');
 }
