@@ -9,7 +9,8 @@ server's root:
   ASSISTANT_SESSION_ISSUER=demo (sessions.py).
 - `GET /web/welcome`, `POST /web/feedback`: for the widget (merchants) (feedback.py).
 - `GET /assist/vocabulary`, `POST /assist/suggest` (agent.py), `GET /assist/unanswered`
-  (maintainer.py), `GET /assist/stats` (stats.py), the inbox and its conversations (inbox.py), an agent's replies and the
+  (maintainer.py), `PUT`/`DELETE /assist/unanswered/<key>/label` (teaching.py),
+  `GET /assist/stats` (stats.py), the inbox and its conversations (inbox.py), an agent's replies and the
   hand-back (replies.py): for support agents and maintainers; they need the shared token
   in ASSISTANT_TOKEN or an agent's own (`make agent`).
 - `GET /web/agent-replies`: for the widget, the agents' replies it has not shown (replies.py).
@@ -41,6 +42,7 @@ from channels.web.pages import index, page, static
 from channels.web.retention import delete_conversation, start_retention, stop_retention
 from channels.web.sessions import new_session
 from channels.web.stats import stats
+from channels.web.teaching import label_choices, label_group, unlabel_group
 from channels.web.replies import agent_replies, hand_back, reply, start_delivery, stop_delivery
 
 
@@ -74,6 +76,9 @@ class WebInput(InputChannel):
         web.add_route(suggest, "/assist/suggest", methods=["POST"])
         web.add_route(unanswered, "/assist/unanswered", methods=["GET"])
         web.add_route(stats, "/assist/stats", methods=["GET"])
+        web.add_route(label_group, "/assist/unanswered/<key>/label", methods=["PUT"])
+        web.add_route(unlabel_group, "/assist/unanswered/<key>/label", methods=["DELETE"])
+        web.add_route(label_choices, "/assist/unanswered/<key>/choices", methods=["GET"])
         web.add_route(inbox, "/assist/inbox", methods=["GET"])
         web.add_route(inbox_events, "/assist/inbox/events", methods=["GET"], stream=True)
         conversations = "/assist/conversations/<sender>"

@@ -12,7 +12,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.web.guards import answers_refusals, int_arg, json_response, loaded_records, requires_token
+from channels.web.teaching import label_json
 from stores.records import Group
+from stores.records.labels import labels_of
 
 
 @requires_token
@@ -20,12 +22,16 @@ from stores.records import Group
 async def unanswered(request: Request) -> HTTPResponse:
     """Merchant messages that fell back, went to a human or got 👎, grouped, newest first."""
     limit = int_arg(request, "limit", default=100, low=1, high=1000)
-    groups, messages, total = loaded_records(request).unanswered(limit)
-    return json_response({"groups": [_group(g) for g in groups], "messages": messages, "total_groups": total})
+    records = loaded_records(request)
+    groups, messages, total = records.unanswered(limit)
+    labels = labels_of(records.engine, [g.key for g in groups])
+    body = [{**_group(g), "label": label_json(labels[g.key]) if g.key in labels else None} for g in groups]
+    return json_response({"groups": body, "messages": messages, "total_groups": total})
 
 
 def _group(group: Group) -> Dict[Text, Any]:
     return {
+        "key": group.key,
         "text": group.text,
         "count": group.count,
         "last_seen": iso(group.last_seen),

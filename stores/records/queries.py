@@ -8,13 +8,14 @@ from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from stores.records.tables import REASONS, counters, daily, groups, inbox, replies
+from stores.records.tables import REASONS, counters, daily, groups, inbox, labels, replies
 
 
 @dataclass(frozen=True)
 class Group:
     """Unanswered messages with the same folded text, newest first."""
 
+    key: Text
     text: Text
     count: int
     last_seen: float
@@ -56,17 +57,22 @@ class RecordsQueries:
     # --- the maintainer view ---------------------------------------------------------
 
     def unanswered(self, limit: int) -> Tuple[List[Group], int, int]:
-        """The newest `limit` groups, the number of messages and of groups."""
+        """The newest `limit` groups, the number of messages and of groups. A group taught
+        (its label exported) is left out until a merchant says it again."""
+        listed = sa.select(groups).outerjoin(labels, labels.c.group_key == groups.c.group_key)
+        listed = listed.where(sa.or_(labels.c.exported_at.is_(None), groups.c.last_seen > labels.c.exported_at))
+        shown = listed.subquery()
         with self.engine.connect() as connection:
-            page = connection.execute(sa.select(groups).order_by(groups.c.last_seen.desc()).limit(limit)).all()
+            page = connection.execute(sa.select(shown).order_by(shown.c.last_seen.desc()).limit(limit)).all()
             total_groups, total_messages = connection.execute(
-                sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(groups.c.messages), 0))
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(shown.c.messages), 0))
             ).one()
             keys = [row.group_key for row in page]
             examples = _newest_distinct(connection, "text", keys)
             senders = _newest_distinct(connection, "sender_id", keys)
         found = [
             Group(
+                key=row.group_key,
                 text=row.text,
                 count=row.messages,
                 last_seen=row.last_seen,

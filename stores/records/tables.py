@@ -69,6 +69,16 @@ daily = sa.Table(  # the dashboard's counts (stores/records/daily.py)
     sa.Column("name", sa.String(80), primary_key=True),  # what is counted: conversations, question:<intent>…
     sa.Column("count", sa.Integer, nullable=False),
 )
+labels = sa.Table(  # a maintainer's label of an unanswered group (stores/records/labels.py)
+    "review_labels",
+    metadata,
+    sa.Column("group_key", sa.String(32), primary_key=True),
+    sa.Column("intent", sa.String(64), nullable=False),  # a question type, out_of_scope or ask_beyond_source
+    sa.Column("facts", sa.Text, nullable=False),  # JSON: {"shop_type": "flagship", …}
+    sa.Column("labelled_by", sa.String(64), nullable=False),
+    sa.Column("labelled_at", sa.Float, nullable=False),
+    sa.Column("exported_at", sa.Float),  # None until `make review-export` wrote it into data/nlu/reviewed.yml
+)
 agents = sa.Table(
     "agents",
     metadata,

@@ -178,3 +178,34 @@ def test_the_dashboard_fits_a_phone(driver, web_stack, url):
     wait(driver, lambda d: console.find("stats-chart").find_elements(By.TAG_NAME, "canvas"), 15, "no chart drawn")
     width = driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width} px wide on a 360 px phone"
+
+
+def test_a_maintainer_labels_a_group_with_the_assistants_guess_and_undoes_it(driver, web_stack, url):
+    marker = uuid.uuid4().hex[:6]
+    text = f"这个事儿到底咋弄{marker}"
+    sender = f"merchant-{uuid.uuid4().hex}"
+    web_stack.assistant.say(sender, text)
+    web_stack.assistant.say(sender, "转人工")  # listed as unanswered, whatever the model made of it
+
+    console = opened(driver, web_stack, url)
+    group = wait(
+        driver, lambda d: next((g for g in console.find_all("unanswered-group") if marker in g.text), None), 30
+    )
+    group.find_element(By.CSS_SELECTOR, '[data-testid="label-open"]').click()
+    choices = wait(driver, lambda d: group.find_elements(By.CSS_SELECTOR, '[data-testid="label-other"] option'), 15)
+    assert len(choices) > 10  # every question type, and out of scope
+    group.find_element(By.CSS_SELECTOR, '[data-testid="label-not-covered"]').click()
+    shown = wait(
+        driver, lambda d: group.find_elements(By.CSS_SELECTOR, '[data-testid="label-shown"]'), 15, "not labelled"
+    )
+    assert shown[0].text == f"已标注：{TOPICS['ask_beyond_source'].title}"
+    assert "值班客服" in group.find_element(By.CSS_SELECTOR, '[data-testid="label-area"]').text
+    auth = {"Authorization": f"Bearer {web_stack.token}"}
+    listed = web_stack.assistant.call("GET", "/assist/unanswered", headers=auth)[1]["groups"]
+    [stored] = [g for g in listed if marker in g["text"]]
+    assert stored["label"]["intent"] == "ask_beyond_source"
+
+    group.find_element(By.CSS_SELECTOR, '[data-testid="label-undo"]').click()
+    wait(driver, lambda d: group.find_elements(By.CSS_SELECTOR, '[data-testid="label-open"]'), 15, "not undone")
+    listed = web_stack.assistant.call("GET", "/assist/unanswered", headers=auth)[1]["groups"]
+    assert [g["label"] for g in listed if marker in g["text"]] == [None]

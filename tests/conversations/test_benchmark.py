@@ -5,52 +5,26 @@ at least 97 % of the conversations pass, no category below 90 %, no final reply 
 forbidden fact, no question for an input the answer does not need.
 """
 
-import re
-import unicodedata
 from difflib import SequenceMatcher
-from pathlib import Path
 from typing import List, Tuple
 
 import pytest
-import yaml
 
 from actions.policy import load_policy
 from scripts import evaluate
+from scripts.review import NEAR_COPY, folded, near_copy, training_examples
 
-ROOT = Path(__file__).resolve().parents[2]
 # Turns this short are single facts (「个体店」) that the vocabulary must name anyway.
 SHORTEST_SENTENCE = 6
-NEAR_COPY = 0.9
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def folded(text: str) -> str:
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def training_sentences() -> List[str]:
-    """Every example sentence in data/ (training data and rules)."""
-    sentences = []
-    for path in (ROOT / "data").rglob("*.yml"):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            for line in str(block.get("examples") or "").splitlines():
-                sentences.append(folded(line.strip()[2:]))
-    return [s for s in sentences if s]
+    """Every example sentence in data/ (training data and rules), folded."""
+    return [folded(text) for _, text in training_examples() if folded(text)]
 
 
 def near_copies(turns: List[Tuple[str, str]], sentences: List[str]) -> List[str]:
-    found = []
-    for case_id, turn in turns:
-        said = folded(turn)
-        for sentence in sentences:
-            matcher = SequenceMatcher(None, said, sentence, autojunk=False)
-            if (
-                matcher.real_quick_ratio() >= NEAR_COPY
-                and matcher.quick_ratio() >= NEAR_COPY
-                and matcher.ratio() >= NEAR_COPY
-            ):
-                found.append(f"{case_id}: {turn!r} ~ {sentence!r}")
-    return found
+    return [f"{case_id}: {turn!r} ~ {found!r}" for case_id, turn in turns if (found := near_copy(turn, sentences))]
 
 
 def quotes_an_error(turn: str) -> bool:

@@ -69,8 +69,11 @@ async function enter() {
 
 // --- suggestions -----------------------------------------------------------------
 
+let vocabulary = []; // the profile inputs and their values, for the menus
+
 async function loadVocabulary() {
   const { inputs } = await call('GET', '/assist/vocabulary');
+  vocabulary = inputs;
   const profile = $('profile');
   profile.replaceChildren();
   for (const input of inputs) {
@@ -228,7 +231,80 @@ function groupItem(group) {
     ]),
     el('div', { class: 'meta' }, [...reasons, el('time', { datetime: group.last_seen, text: `最近：${formatTime(group.last_seen)}` })]),
     others.length ? el('p', { class: 'examples muted', text: `相近说法：${others.join(' / ')}` }) : null,
+    showLabel(el('div', { class: 'label-area', 'data-testid': 'label-area' }), group),
   ]);
+}
+
+// --- teaching: a group labelled with what it should have been understood as ----------
+
+/** The group's label and its undo, or the button that opens the choices. */
+function showLabel(area, group) {
+  if (group.label) {
+    const { label } = group;
+    area.replaceChildren(
+      el('span', { class: 'chip labelled', 'data-testid': 'label-shown', text: `已标注：${label.title}` }),
+      el('span', { class: 'muted', text: ` ${label.by} · ${formatTime(new Date(label.at * 1000).toISOString())}${label.exported ? ' · 已导出' : ''}` }),
+      el('button', { type: 'button', 'data-testid': 'label-undo', text: '撤销', onclick: () => undoLabel(area, group) }),
+    );
+  } else {
+    area.replaceChildren(el('button', { type: 'button', 'data-testid': 'label-open', text: '标注', onclick: () => openChoices(area, group) }));
+  }
+  return area;
+}
+
+/** The NLU's best guesses as buttons, every other label in a menu, the facts to add. */
+async function openChoices(area, group) {
+  let data;
+  try {
+    data = await call('GET', `/assist/unanswered/${group.key}/choices`);
+  } catch (error) {
+    if (error instanceof Unauthorized) askForToken(error.message);
+    else area.append(el('span', { class: 'error', role: 'alert', text: `加载失败：${error.message}` }));
+    return;
+  }
+  const status = el('p', { class: 'error', role: 'alert', 'data-testid': 'label-error' });
+  const facts = vocabulary.map((input) => el('select', { name: input.name, 'aria-label': input.label }, [
+    el('option', { value: '', text: `${input.label}：不指定` }),
+    ...input.values.map((value) => el('option', { value: value.id, text: value.label })),
+  ]));
+  const choose = (intent) => saveLabel(area, group, intent, facts, status);
+  const other = el('select', { 'data-testid': 'label-other', 'aria-label': '其他问题类型' }, [
+    el('option', { value: '', text: '其他问题类型…' }),
+    ...data.choices.map((choice) => el('option', { value: choice.intent, text: choice.title })),
+  ]);
+  area.replaceChildren(
+    el('div', { class: 'guesses' }, [
+      el('span', { class: 'muted', text: data.guesses.length ? '助手的猜测：' : '助手没有把握。' }),
+      ...data.guesses.map((guess) => el('button', {
+        type: 'button', 'data-testid': 'label-guess', text: `${guess.title} ${percent(guess.confidence)}`, onclick: () => choose(guess.intent),
+      })),
+      el('button', { type: 'button', 'data-testid': 'label-not-covered', text: '规则相关但说明未覆盖', onclick: () => choose('ask_beyond_source') }),
+      el('button', { type: 'button', 'data-testid': 'label-out-of-scope', text: '不属于规则范围', onclick: () => choose('out_of_scope') }),
+    ]),
+    el('div', { class: 'row' }, [other, el('button', { type: 'button', text: '确定', onclick: () => other.value && choose(other.value) }), ...facts]),
+    status,
+  );
+}
+
+async function saveLabel(area, group, intent, facts, status) {
+  const chosen = Object.fromEntries(facts.filter((select) => select.value).map((select) => [select.name, select.value]));
+  try {
+    const { label } = await call('PUT', `/assist/unanswered/${group.key}/label`, { intent, facts: chosen });
+    showLabel(area, Object.assign(group, { label }));
+  } catch (error) {
+    if (error instanceof Unauthorized) askForToken(error.message);
+    else status.textContent = `未能标注：${error.message}`;
+  }
+}
+
+async function undoLabel(area, group) {
+  try {
+    await call('DELETE', `/assist/unanswered/${group.key}/label`);
+    showLabel(area, Object.assign(group, { label: null }));
+  } catch (error) {
+    if (error instanceof Unauthorized) askForToken(error.message);
+    else area.append(el('span', { class: 'error', role: 'alert', text: `未能撤销：${error.message}` }));
+  }
 }
 
 // --- the dashboard -----------------------------------------------------------------
