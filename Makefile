@@ -9,6 +9,7 @@ RASA      := $(BIN)/rasa
 NLU_BUILD := build/nlu
 MODEL     := models/assistant.tar.gz
 CONFIG    ?= config.yml
+FINETUNE  ?= 0.2  # of the training's epochs `make retrain` runs (scripts/bench.py measures it)
 TRAINING  := data $(NLU_BUILD)/data
 
 export RASA_TELEMETRY_ENABLED := false
@@ -19,7 +20,7 @@ MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name 
 POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
 WEB_SOURCES  := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/pages/*)
 
-.PHONY: help venv build web train run lint test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest soak bench eval profile agent purge clean
+.PHONY: help venv build web train run lint test test-unit validate test-stories test-conversation test-browser test-production services browser screenshots loadtest soak bench eval profile agent review-export retrain purge clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -123,6 +124,13 @@ eval: $(MODEL)  ## The conversation benchmark (tests/conversations): a table per
 agent: $(VENV)/.installed  ## Create a support agent with a token of their own (NAME=…), printed once
 	@test -n "$(NAME)" || { echo "usage: make agent NAME=王芳 (ASSISTANT_PROFILE=production for PostgreSQL)" >&2; exit 2; }
 	@$(PY) -W ignore -m scripts.agent "$(NAME)"
+
+review-export: $(VENV)/.installed  ## Write the maintainers' labels as NLU examples (data/nlu/reviewed.yml); then make retrain
+	@$(PY) -W ignore -m scripts.review_export
+
+retrain: $(VENV)/.installed $(NLU_BUILD)/.built  ## Fine-tune the trained model on the data as it is now (after make review-export): about a minute
+	@test -f $(MODEL) || { echo "make: no model to fine-tune at $(MODEL): run make train" >&2; exit 1; }
+	$(RASA) train --finetune $(MODEL) --epoch-fraction $(FINETUNE) --config $(CONFIG) --domain domain.yml --data $(TRAINING) --out models --fixed-model-name assistant
 
 purge: $(VENV)/.installed  ## Forget conversations older than ASSISTANT_RETENTION_DAYS (180), with their records (DAYS=… to choose)
 	@$(PY) -W ignore -m scripts.purge $(if $(DAYS),--days $(DAYS))
