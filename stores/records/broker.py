@@ -8,17 +8,16 @@ import json
 import logging
 import secrets
 import time
-from typing import Any, Callable, Dict, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from stores.records.queries import RecordsQueries
 from stores.records.recording import HANDLERS, Recording, new_state, recorded
-from stores.records.tables import READ_STATE, agents, create_tables, engine_for, inbox
+from stores.records.tables import READ_STATE, agents, create_tables, engine_for, inbox, upsert
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +36,6 @@ class RecordsBroker(RecordsQueries, EventBroker):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._upsert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[engine.dialect.name]
         self._batch: Dict[Text, Dict[Text, Any]] = {}  # states read during the current save
         try:
             create_tables(engine)
@@ -65,7 +63,7 @@ class RecordsBroker(RecordsQueries, EventBroker):
             return
         try:
             with self.engine.begin() as connection:
-                recording = Recording(self, connection, sender, self._state(connection, sender))
+                recording = Recording(connection, sender, self._state(connection, sender))
                 handler(recording, event)
         except Exception:
             self._batch.pop(sender, None)
@@ -87,12 +85,6 @@ class RecordsBroker(RecordsQueries, EventBroker):
         except RuntimeError:  # called outside the event loop: no save to wait for
             self._batch.pop(sender, None)
 
-    def upsert(self, table: sa.Table, values: Dict[Text, Any], update: Callable[[Any], Dict[Text, Any]]) -> Any:
-        """INSERT … ON CONFLICT (primary key) DO UPDATE, in the engine's dialect."""
-        statement = self._upsert(table).values(**values)
-        keys = [column.name for column in table.primary_key]
-        return statement.on_conflict_do_update(index_elements=keys, set_=update(statement.excluded))
-
     def set_summary(self, sender: Text, summary: Text) -> None:
         """A summary written for a conversation that entered the inbox without one."""
         with self.engine.begin() as connection:
@@ -108,7 +100,7 @@ class RecordsBroker(RecordsQueries, EventBroker):
         token = secrets.token_urlsafe(32)
         values = {"name": name, "token_sha256": token_digest(token), "created_at": time.time()}
         with self.engine.begin() as connection:
-            connection.execute(self.upsert(agents, values, lambda new: {"token_sha256": new.token_sha256}))
+            connection.execute(upsert(connection, agents, values, lambda new: {"token_sha256": new.token_sha256}))
         return token
 
     def remove_agent(self, name: Text) -> bool:

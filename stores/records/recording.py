@@ -8,7 +8,7 @@ import json
 import re
 import time
 import unicodedata
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -19,10 +19,18 @@ from actions.policy import fold, load_policy, normalise_text
 from actions.privacy import masked
 from actions.understanding import FALLBACK
 from stores.records.daily import CONVERSATIONS, FALLBACKS, HANDED_OFF, QUESTION, day_of
-from stores.records.tables import INSERT_STATE, REASONS, UPDATE_STATE, counters, daily, groups, inbox, messages, replies
-
-if TYPE_CHECKING:
-    from stores.records.broker import RecordsBroker
+from stores.records.tables import (
+    INSERT_STATE,
+    REASONS,
+    UPDATE_STATE,
+    counters,
+    daily,
+    groups,
+    inbox,
+    messages,
+    replies,
+    upsert,
+)
 
 FEEDBACK_SLOT = "feedback"
 HAND_OFF_ACTION = ActionHandOff().name()
@@ -62,8 +70,7 @@ def group_key(text: Text) -> Text:
 class Recording:
     """One event of a conversation being recorded, inside the broker's transaction."""
 
-    def __init__(self, broker: RecordsBroker, connection: Connection, sender: Text, state: Dict[Text, Any]) -> None:
-        self.broker = broker
+    def __init__(self, connection: Connection, sender: Text, state: Dict[Text, Any]) -> None:
         self.connection = connection
         self.sender = sender
         self.state = state
@@ -197,12 +204,12 @@ class Recording:
                 "last_seen": sa.case((newer, new.last_seen), else_=groups.c.last_seen),
             }
 
-        self.connection.execute(self.broker.upsert(groups, values, update))
+        self.connection.execute(upsert(self.connection, groups, values, update))
 
     def count(self, name: Text, at: float) -> None:
         """One more `name` on the day of `at` (the dashboard's counts)."""
         values = {"day": day_of(at), "name": name, "count": 1}
-        self.connection.execute(self.broker.upsert(daily, values, lambda _: {"count": daily.c.count + 1}))
+        self.connection.execute(upsert(self.connection, daily, values, lambda _: {"count": daily.c.count + 1}))
 
     def _count_day(self, intent: Optional[Text], at: float) -> None:
         """A merchant message in the day's counts: the conversation once a day, a fallback,

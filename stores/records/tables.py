@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable, Dict, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.utils.endpoints import EndpointConfig
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 
 REASONS = ("fallback", "handoff", "down")  # why a merchant message is listed as unanswered
 
@@ -96,6 +97,17 @@ counters = sa.Table(
 READ_STATE = sa.text("SELECT state FROM conversation_records WHERE sender_id = :sender")
 UPDATE_STATE = sa.text("UPDATE conversation_records SET state = :state WHERE sender_id = :sender")
 INSERT_STATE = sa.text("INSERT INTO conversation_records (sender_id, state) VALUES (:sender, :state)")
+
+
+def upsert(
+    connection: Connection, table: sa.Table, values: Dict[Text, Any], update: Callable[[Any], Dict[Text, Any]]
+) -> Any:
+    """INSERT … ON CONFLICT (primary key) DO UPDATE `update(the new row)`, in the connection's dialect."""
+    statement = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[connection.dialect.name](table).values(
+        **values
+    )
+    keys = [column.name for column in table.primary_key]
+    return statement.on_conflict_do_update(index_elements=keys, set_=update(statement.excluded))
 
 
 def engine_for(config: EndpointConfig) -> Engine:
