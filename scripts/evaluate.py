@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "conversations"
 BENCHMARK = (SETS / "cases", SETS / "fresh", SETS / "final", SETS / "holdout")
 HOLDOUT = SETS / "holdout2"
+REVIEWED = SETS / "reviewed"  # the replies maintainers marked wrong (`make review-export`)
 FRAMES = ROOT.parent / "shared" / "benchmark" / "frames"
 REPORT = ROOT / "build" / "results" / "eval.txt"
 INPUTS = ("shop_type", "account_role", "scene")

@@ -42,7 +42,7 @@ from channels.web.pages import index, page, static
 from channels.web.retention import delete_conversation, start_retention, stop_retention
 from channels.web.sessions import new_session
 from channels.web.stats import stats
-from channels.web.teaching import label_choices, label_group, unlabel_group
+from channels.web.teaching import label_choices, label_group, unlabel_group, wrong_answer
 from channels.web.replies import agent_replies, hand_back, reply, start_delivery, stop_delivery
 
 
@@ -87,6 +87,7 @@ class WebInput(InputChannel):
         web.add_route(conversation_suggestion, f"{conversations}/suggestion", methods=["GET"])
         web.add_route(reply, f"{conversations}/reply", methods=["POST"])
         web.add_route(hand_back, f"{conversations}/hand-back", methods=["POST"])
+        web.add_route(wrong_answer, f"{conversations}/wrong", methods=["POST"])
         web.add_route(agent_replies, "/web/agent-replies", methods=["GET"])
         web.after_server_start(start_delivery)
         web.after_server_start(start_retention)

@@ -44,7 +44,8 @@ OTHER_INTENTS = {
 
 @requires_token
 async def vocabulary(request: Request) -> HTTPResponse:
-    """The profile inputs and their values (ids and Chinese labels), for the console's menus."""
+    """The profile inputs and their values (ids and Chinese labels), and the question types
+    a maintainer may say a merchant needed, for the console's menus."""
     policy = load_policy()
     inputs = [
         {
@@ -54,7 +55,15 @@ async def vocabulary(request: Request) -> HTTPResponse:
         }
         for name in PAGE_INPUTS
     ]
-    return json_response({"inputs": inputs})
+    return json_response({"inputs": inputs, "questions": [{"intent": i, "title": title(i)} for i in LABELS]})
+
+
+LABELS = (*TOPICS, "out_of_scope")  # what a maintainer may say a merchant needed (teaching.py)
+
+
+def title(intent: Text) -> Text:
+    """How the console names a question type, or out of scope."""
+    return TOPICS[intent].title if intent in TOPICS else "不属于规则范围"
 
 
 @dataclass(frozen=True)

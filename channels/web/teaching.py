@@ -8,6 +8,10 @@
 - `DELETE /assist/unanswered/<key>/label`: undoes it.
 - `GET /assist/unanswered/<key>/choices`: the assistant's best guesses for the group's text
   (the same NLU's top question types, with confidence), then every label it may have.
+- `POST /assist/conversations/<sender>/wrong` `{"said", "answered", "intent", "facts"?}`:
+  the reply `answered` to the merchant's words `said` was wrong; the merchant needed
+  `intent` with `facts`. Stored with the engine's answer to that frame, which
+  `make review-export` writes as a conversation case (tests/conversations/reviewed/).
 
 `make review-export` turns the labels into NLU examples; `make train` retrains.
 """
@@ -15,6 +19,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, Dict, Text
 
 import sqlalchemy as sa
@@ -23,21 +28,24 @@ from sanic.response import HTTPResponse
 
 from actions.answers import TOPICS
 from actions.policy import load_policy
-from channels.incoming import BadRequest, json_object
+from actions.actions import PAGE_INPUTS
+from actions.privacy import masked
+from channels.incoming import BadRequest, json_object, path_sender
+from channels.web.agent import LABELS, suggestion, title
 from channels.web.guards import (
+    MAX_TEXT_CHARACTERS,
     answers_refusals,
     error_response,
     json_response,
     loaded_agent,
     loaded_records,
     requires_token,
+    text_field,
 )
 from scripts.review import refusal
-from stores.records.labels import Label, put_label, remove_label
+from stores.records.labels import Label, WrongAnswer, mark_wrong, put_label, remove_label
 from stores.records.tables import groups
 
-LABELS = (*TOPICS, "out_of_scope")  # what a group may be labelled as
-OUT_OF_SCOPE_TITLE = "不属于规则范围"
 GUESSES = 3
 FACTS = ("shop_type", "account_role", "scene")
 _GROUP_KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -53,11 +61,6 @@ def label_json(label: Label) -> Dict[Text, Any]:
         "at": label.at,
         "exported": label.exported_at is not None,
     }
-
-
-def title(intent: Text) -> Text:
-    """How the console names a label."""
-    return TOPICS[intent].title if intent in TOPICS else OUT_OF_SCOPE_TITLE
 
 
 @requires_token
@@ -77,9 +80,8 @@ async def label_choices(request: Request, key: Text) -> HTTPResponse:
     )
 
 
-def parse_label(body: bytes) -> Dict[Text, Any]:
+def parse_label(data: Dict[Text, Any]) -> Dict[Text, Any]:
     """The intent and facts of a label request, or BadRequest."""
-    data = json_object(body, '{"intent": "ask_when_effective", "facts": {"shop_type": "flagship"}}')
     intent, facts = data.get("intent"), data.get("facts") or {}
     if intent not in LABELS:
         raise BadRequest(f'"intent" must be one of {", ".join(LABELS)}')
@@ -93,7 +95,7 @@ def parse_label(body: bytes) -> Dict[Text, Any]:
 @answers_refusals
 async def label_group(request: Request, key: Text) -> HTTPResponse:
     """Labels the group `key` with what it should have been understood as."""
-    wanted = parse_label(request.body or b"")
+    wanted = parse_label(json_object(request.body or b"", '{"intent": "ask_when_effective", "facts": {}}'))
     engine = loaded_records(request).engine
     text = _group_text(engine, key)
     if text is None:
@@ -112,6 +114,24 @@ async def unlabel_group(request: Request, key: Text) -> HTTPResponse:
     if not _GROUP_KEY.match(key) or not remove_label(loaded_records(request).engine, key):
         return error_response(404, "the group has no label")
     return json_response({"removed": True})
+
+
+@requires_token
+@answers_refusals
+async def wrong_answer(request: Request, sender: Text) -> HTTPResponse:
+    """Marks a reply wrong with what the merchant needed; answers the engine's reply to that."""
+    path_sender(sender)
+    data = json_object(request.body or b"", '{"said": "…", "answered": "…", "intent": "…", "facts": {}}')
+    wanted = parse_label(data)
+    said, answered = text_field(data, "said", MAX_TEXT_CHARACTERS), text_field(data, "answered", MAX_TEXT_CHARACTERS)
+    if masked(said) != said:
+        return error_response(422, "含有个人信息，不能写进测试用例")
+    parsed = {**await loaded_agent(request).parse_message(said), "intent": {"name": wanted["intent"], "confidence": 1.0}}
+    profile = {name: value for name, value in wanted["facts"].items() if name in PAGE_INPUTS}
+    expected = suggestion(parsed, profile)["reply"]["text"]
+    wrong = WrongAnswer(said, answered, wanted["intent"], profile, expected, request.ctx.agent_name, time.time())
+    mark_wrong(loaded_records(request).engine, wrong)
+    return json_response({"expected": expected})
 
 
 def _group_text(engine: sa.engine.Engine, key: Text) -> Any:

@@ -1,7 +1,8 @@
-"""The maintainers' labels of the unanswered groups (issue 29): what a group of merchant
-messages should have been understood as, who said so and when, and when it was exported
-as NLU examples (`make review-export`). A group exported leaves the 待改进的问题 list until
-a merchant says it again after the export."""
+"""What maintainers teach (issue 29): the labels of the unanswered groups (what a group of
+merchant messages should have been understood as, who said so and when, and when it was
+exported as NLU examples by `make review-export`; a group exported leaves the 待改进的问题
+list until a merchant says it again), and the replies marked wrong (exported as
+conversation cases)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any, Dict, List, Optional, Sequence, Text
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from stores.records.tables import labels, messages
+from stores.records.tables import labels, messages, wrong_answers
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,40 @@ def _label(row: Any) -> Label:
     return Label(
         row.group_key, row.intent, json.loads(row.facts or "{}"), row.labelled_by, row.labelled_at, row.exported_at
     )
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A reply marked wrong: what the merchant said and needed, and the engine's answer to it."""
+
+    said: Text
+    answered: Text
+    intent: Text
+    facts: Dict[Text, Text]
+    expected: Text
+    by: Text
+    at: float
+
+
+def mark_wrong(engine: Engine, wrong: WrongAnswer) -> None:
+    values = {
+        "said": wrong.said,
+        "answered": wrong.answered,
+        "intent": wrong.intent,
+        "facts": json.dumps(wrong.facts, ensure_ascii=False),
+        "expected": wrong.expected,
+        "marked_by": wrong.by,
+        "marked_at": wrong.at,
+    }
+    with engine.begin() as connection:
+        connection.execute(wrong_answers.insert().values(**values))
+
+
+def wrong_answers_of(engine: Engine) -> List[WrongAnswer]:
+    """Every reply marked wrong, oldest first."""
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(wrong_answers).order_by(wrong_answers.c.id))
+        return [
+            WrongAnswer(r.said, r.answered, r.intent, json.loads(r.facts), r.expected, r.marked_by, r.marked_at)
+            for r in rows
+        ]

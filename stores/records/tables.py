@@ -80,6 +80,18 @@ labels = sa.Table(  # a maintainer's label of an unanswered group (stores/record
     sa.Column("labelled_at", sa.Float, nullable=False),
     sa.Column("exported_at", sa.Float),  # None until `make review-export` wrote it into data/nlu/reviewed.yml
 )
+wrong_answers = sa.Table(  # an assistant's reply a maintainer marked wrong (stores/records/labels.py)
+    "wrong_answers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("said", sa.Text, nullable=False),  # the merchant's words it answered
+    sa.Column("answered", sa.Text, nullable=False),  # the wrong reply
+    sa.Column("intent", sa.String(64), nullable=False),  # what the merchant needed …
+    sa.Column("facts", sa.Text, nullable=False),  # … with these facts (JSON)
+    sa.Column("expected", sa.Text, nullable=False),  # the engine's answer to that frame
+    sa.Column("marked_by", sa.String(64), nullable=False),
+    sa.Column("marked_at", sa.Float, nullable=False),
+)
 agents = sa.Table(
     "agents",
     metadata,

@@ -92,3 +92,31 @@ def test_a_label_exported_and_retrained_teaches_the_assistant(driver, own, tmp_p
     listed = own.assistant.call("GET", "/assist/unanswered", headers=auth)[1]["groups"]
     assert all(WRONG not in g["text"] for g in listed)
     Path(tmp_path / "taught.tar.gz").unlink()
+
+
+def test_a_reply_marked_wrong_in_a_conversation_is_kept_with_the_right_answer(driver, own):
+    from rasa.utils.endpoints import EndpointConfig
+
+    from stores.records import RecordsBroker, engine_for
+    from stores.records.labels import wrong_answers_of
+    from tests.browser.helpers import DeskPage
+
+    sender = f"wrong-{uuid.uuid4().hex}"
+    for text in ("旗舰店的授权号 橱窗能不能加别人家的", "转人工"):
+        own.assistant.say(sender, text)
+    desk = DeskPage(driver, own.assistant.url).load()
+    desk.enter(own.token)
+    desk.wait_ready()
+    wait(driver, lambda d: desk.inbox_item(sender), 30, "not in the inbox").click()
+    opened = wait(driver, lambda d: desk.find_all("wrong-open"), 15, "no 答复有误 under the assistant's replies")
+    opened[0].click()
+    Select(desk.find("wrong-intent")).select_by_value("ask_why_cannot_add")
+    Select(desk.find("wrong-area").find_element(By.NAME, "shop_type")).select_by_value("flagship")
+    desk.find("wrong-save").click()
+    status = wait(
+        driver, lambda d: "已记为测试用例" in desk.find("wrong-status").text and desk.find("wrong-status"), 15
+    )
+    assert "不能" in status.text
+    records = RecordsBroker(engine_for(EndpointConfig(dialect="sqlite", db=own.env["ASSISTANT_SQLITE_PATH"])))
+    [kept] = [w for w in wrong_answers_of(records.engine) if w.said == "旗舰店的授权号 橱窗能不能加别人家的"]
+    assert (kept.intent, kept.facts, kept.by) == ("ask_why_cannot_add", {"shop_type": "flagship"}, "值班客服")

@@ -67,3 +67,11 @@ def test_the_assistant_passes_the_benchmark(assistant):
     outcomes = evaluate.evaluate(assistant)
     print(evaluate.report(outcomes))
     assert evaluate.verdict(outcomes) == [], evaluate.report(outcomes)
+
+
+def test_the_replies_maintainers_marked_wrong_are_answered_right_now(assistant):
+    """tests/conversations/reviewed/ (`make review-export`): each a reply that was wrong once."""
+    if not list(evaluate.REVIEWED.glob("*.yml")):
+        pytest.skip("no reply has been marked wrong and exported yet (console → make review-export)")
+    outcomes = evaluate.evaluate(assistant, folders=(evaluate.REVIEWED,))
+    assert [outcome.case.id for outcome in outcomes if not outcome.passed] == [], evaluate.report(outcomes)

@@ -1,6 +1,7 @@
 """`make review-export` (scripts/review_export.py): labels become NLU examples Rasa reads."""
 
 import asyncio
+import re
 import time
 
 import pytest
@@ -75,3 +76,21 @@ def test_a_text_that_may_not_be_taught_is_named_with_its_reason_and_left_out(rec
     assert "未导出 1 条" in out and "个人信息" in out
     assert "〔手机号〕" not in review.REVIEWED.read_text(encoding="utf-8")
     assert [g.text for g in records.unanswered(100)[0]] == ["我电话〔手机号〕 那个东西咋整"]  # still listed
+
+
+def test_a_reply_marked_wrong_becomes_a_case_the_benchmark_reads(records):
+    from scripts import evaluate
+    from stores.records.labels import WrongAnswer, mark_wrong
+
+    expected, answered = "是的，已经生效。\n详情……", "抱歉，这个问题我帮不上忙。"
+    wrong = WrongAnswer(
+        "规矩生效了吗（旗舰店）", answered, "ask_rule_status", {"shop_type": "flagship"}, expected, "王芳", 1.0
+    )
+    mark_wrong(records.engine, wrong)
+    cases = review.REVIEWED.parent / "reviewed-cases" / "cases.yml"
+    assert review_export.main(["--out", str(review.REVIEWED), "--cases", str(cases)]) == 0
+    [case] = evaluate.load_cases((cases.parent,))
+    assert case.turns == ("规矩生效了吗（旗舰店）",) and case.metadata == {"shop_type": "flagship"}
+    assert case.must == (re.escape("是的，已经生效。"),) and case.must_not == (re.escape(answered),)
+    assert review_export.main(["--out", str(review.REVIEWED), "--cases", str(cases)]) == 0
+    assert len(evaluate.load_cases((cases.parent,))) == 1  # again: the same case once

@@ -105,3 +105,33 @@ def test_the_choices_are_the_nlus_best_question_types_then_every_label(client, a
     assert [(g["intent"], g["confidence"]) for g in body["guesses"]] == [("ask_when_effective", 0.3), ("ask_rule_status", 0.05)]
     assert body["guesses"][0]["title"] == "规则什么时候生效"
     assert {c["intent"] for c in body["choices"]} >= {"out_of_scope", "ask_beyond_source", "ask_why_cannot_add"}
+
+
+def wrong(client, body: Any, headers: Dict[str, str] = AUTH):
+    return client.call("POST", "/assist/conversations/m1/wrong", body, headers=headers)
+
+
+def test_a_reply_marked_wrong_is_stored_with_the_engines_answer_to_what_was_needed(client, agent, token):
+    from stores.records.labels import wrong_answers_of
+
+    body = {"said": "旗舰店授权号橱窗", "answered": "抱歉，这个问题我帮不上忙。", "intent": "ask_why_cannot_add"}
+    status, _, reply = wrong(client, {**body, "facts": {"shop_type": "flagship", "account_role": "authorized"}})
+    assert status == 200, reply
+    [stored] = wrong_answers_of(agent.records.engine)
+    assert stored.expected == reply["expected"] and reply["expected"].startswith("不能")
+    assert "旗舰店" in reply["expected"] and (stored.by, stored.intent) == ("值班客服", "ask_why_cannot_add")
+    assert stored.facts == {"shop_type": "flagship", "account_role": "authorized"}
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({"said": "我手机13812345678", "answered": "抱歉", "intent": "out_of_scope"}, 422),
+        ({"said": "橱窗", "answered": "抱歉", "intent": "greet"}, 400),
+        ({"said": "", "answered": "抱歉", "intent": "out_of_scope"}, 400),
+        ({"said": "橱窗", "intent": "out_of_scope"}, 400),
+    ],
+)
+def test_a_wrong_answer_is_refused_with_the_reason(client, agent, token, body, status):
+    assert wrong(client, body)[0] == status
+    assert wrong(client, body, headers={})[0] == 401

@@ -7,7 +7,7 @@ import {
   splitClauses, suggestBody, unansweredStatus,
 } from './assist.js';
 import uPlot from 'uplot';
-import { Desk } from './desk.js';
+import { Desk, chosenFacts, factMenus } from './desk.js';
 import { el, linkify } from './dom.js';
 import { FIGURES, chartData, dayLabel, dayRows, totalsLine } from './stats.js';
 
@@ -35,6 +35,7 @@ const desk = new Desk({
   call,
   token: () => sessionStorage.getItem(TOKEN_KEY) || '',
   onUnauthorized: (error) => askForToken(error.message),
+  vocabulary: () => vocabulary,
 });
 
 function askForToken(message) {
@@ -69,11 +70,11 @@ async function enter() {
 
 // --- suggestions -----------------------------------------------------------------
 
-let vocabulary = []; // the profile inputs and their values, for the menus
+let vocabulary = { inputs: [], questions: [] }; // the console's menus
 
 async function loadVocabulary() {
-  const { inputs } = await call('GET', '/assist/vocabulary');
-  vocabulary = inputs;
+  vocabulary = await call('GET', '/assist/vocabulary');
+  const { inputs } = vocabulary;
   const profile = $('profile');
   profile.replaceChildren();
   for (const input of inputs) {
@@ -263,10 +264,7 @@ async function openChoices(area, group) {
     return;
   }
   const status = el('p', { class: 'error', role: 'alert', 'data-testid': 'label-error' });
-  const facts = vocabulary.map((input) => el('select', { name: input.name, 'aria-label': input.label }, [
-    el('option', { value: '', text: `${input.label}：不指定` }),
-    ...input.values.map((value) => el('option', { value: value.id, text: value.label })),
-  ]));
+  const facts = factMenus(vocabulary.inputs);
   const choose = (intent) => saveLabel(area, group, intent, facts, status);
   const other = el('select', { 'data-testid': 'label-other', 'aria-label': '其他问题类型' }, [
     el('option', { value: '', text: '其他问题类型…' }),
@@ -287,9 +285,8 @@ async function openChoices(area, group) {
 }
 
 async function saveLabel(area, group, intent, facts, status) {
-  const chosen = Object.fromEntries(facts.filter((select) => select.value).map((select) => [select.name, select.value]));
   try {
-    const { label } = await call('PUT', `/assist/unanswered/${group.key}/label`, { intent, facts: chosen });
+    const { label } = await call('PUT', `/assist/unanswered/${group.key}/label`, { intent, facts: chosenFacts(facts) });
     showLabel(area, Object.assign(group, { label }));
   } catch (error) {
     if (error instanceof Unauthorized) askForToken(error.message);

@@ -17,9 +17,11 @@ export class Desk {
    * @param {(method: string, path: string, body?: object) => Promise<object>} options.call  the console's /assist client
    * @param {() => string} options.token  the agent's token
    * @param {(error: Unauthorized) => void} options.onUnauthorized
+   * @param {() => {inputs: object[], questions: object[]}} options.vocabulary  the console's menus (GET /assist/vocabulary)
    */
-  constructor({ call, token, onUnauthorized }) {
+  constructor({ call, token, onUnauthorized, vocabulary }) {
     this.call = call;
+    this.vocabulary = vocabulary;
     this.token = token;
     this.onUnauthorized = onUnauthorized;
     this.inbox = { conversations: [] };
@@ -165,11 +167,42 @@ export class Desk {
     const log = $('chat-log');
     const at = suggestedFor(conversation.messages, suggestion);
     log.replaceChildren(...conversation.messages.flatMap((message, index) => [
-      chatMessage(message),
+      chatMessage(message, message.role === 'assistant' ? this.wrongButton(conversation, index) : null),
       index === at ? this.suggestionCard(suggestion) : null,
     ]).filter(Boolean));
     log.scrollTop = log.scrollHeight;
     $('hand-back').disabled = !conversation.inbox;
+  }
+
+  /** 答复有误 under an assistant's reply: what the merchant needed, kept as a test case. */
+  wrongButton(conversation, index) {
+    const said = conversation.messages.slice(0, index).findLast((m) => m.role === 'merchant');
+    if (!said) return null;
+    const area = el('div', { class: 'wrong', 'data-testid': 'wrong-area' });
+    area.append(el('button', { type: 'button', 'data-testid': 'wrong-open', text: '答复有误', onclick: () => this.wrongForm(area, conversation, said.text, conversation.messages[index].text) }));
+    return area;
+  }
+
+  wrongForm(area, conversation, said, answered) {
+    const { inputs, questions } = this.vocabulary();
+    const question = el('select', { 'data-testid': 'wrong-intent', 'aria-label': '商家要问的是' }, [
+      el('option', { value: '', text: '商家要问的是…' }),
+      ...questions.map((q) => el('option', { value: q.intent, text: q.title })),
+    ]);
+    const facts = factMenus(inputs);
+    const status = el('p', { class: 'muted', role: 'status', 'data-testid': 'wrong-status' });
+    const save = async () => {
+      if (!question.value) return;
+      try {
+        const body = { said, answered, intent: question.value, facts: chosenFacts(facts) };
+        const { expected } = await this.call('POST', `/assist/conversations/${encodeURIComponent(conversation.sender)}/wrong`, body);
+        area.replaceChildren(el('p', { class: 'muted', 'data-testid': 'wrong-status', text: `已记为测试用例，正确答复应以「${expected.split('\n')[0]}」开头。` }));
+      } catch (error) {
+        if (error instanceof Unauthorized) this.onUnauthorized(error);
+        else status.textContent = `未能记录：${error.message}`;
+      }
+    };
+    area.replaceChildren(question, ...facts, el('button', { type: 'button', 'data-testid': 'wrong-save', text: '记为测试用例', onclick: save }), status);
   }
 
   showState(text) {
@@ -234,9 +267,23 @@ export class Desk {
   }
 }
 
-function chatMessage(message) {
+/** A menu per profile input (GET /assist/vocabulary's inputs), for the facts of a label. */
+export function factMenus(inputs) {
+  return inputs.map((input) => el('select', { name: input.name, 'aria-label': input.label }, [
+    el('option', { value: '', text: `${input.label}：不指定` }),
+    ...input.values.map((value) => el('option', { value: value.id, text: value.label })),
+  ]));
+}
+
+/** The facts chosen in `menus` (from factMenus), by input name. */
+export function chosenFacts(menus) {
+  return Object.fromEntries(menus.filter((menu) => menu.value).map((menu) => [menu.name, menu.value]));
+}
+
+function chatMessage(message, extra) {
   return el('div', { class: `chat-row ${message.role}`, 'data-testid': `chat-${message.role}` }, [
     el('span', { class: 'who', text: `${speaker(message)} · ${new Date(message.at).toLocaleTimeString('zh-CN', { hour12: false })}` }),
     el('div', { class: 'bubble', 'data-testid': 'chat-text' }, linkify(message.text)),
+    extra,
   ]);
 }
