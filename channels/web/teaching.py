@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
 from sanic.request import Request
@@ -43,8 +43,7 @@ from channels.web.guards import (
     text_field,
 )
 from scripts.review import refusal
-from stores.records.labels import Label, WrongAnswer, mark_wrong, put_label, remove_label
-from stores.records.tables import groups
+from stores.records.labels import Label, WrongAnswer, group_text, mark_wrong, put_label, remove_label
 
 GUESSES = 3
 FACTS = ("shop_type", "account_role", "scene")
@@ -134,8 +133,6 @@ async def wrong_answer(request: Request, sender: Text) -> HTTPResponse:
     return json_response({"expected": expected})
 
 
-def _group_text(engine: sa.engine.Engine, key: Text) -> Any:
-    if not _GROUP_KEY.match(key):
-        return None
-    with engine.connect() as connection:
-        return connection.execute(sa.select(groups.c.text).where(groups.c.group_key == key)).scalar()
+def _group_text(engine: sa.engine.Engine, key: Text) -> Optional[Text]:
+    """The newest text of the group `key`; None for a key that is not one."""
+    return group_text(engine, key) if _GROUP_KEY.match(key) else None

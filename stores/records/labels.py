@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Sequence, Text
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from stores.records.tables import labels, messages, wrong_answers
+from stores.records.tables import groups, labels, messages, wrong_answers
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,12 @@ def labels_of(engine: Engine, keys: Optional[Sequence[Text]] = None) -> Dict[Tex
         query = query.where(labels.c.group_key.in_(list(keys)))
     with engine.connect() as connection:
         return {row.group_key: _label(row) for row in connection.execute(query)}
+
+
+def group_text(engine: Engine, key: Text) -> Optional[Text]:
+    """The newest text of the unanswered group `key`, or None when there is no such group."""
+    with engine.connect() as connection:
+        return connection.execute(sa.select(groups.c.text).where(groups.c.group_key == key)).scalar()
 
 
 def examples_of(engine: Engine, keys: Sequence[Text]) -> Dict[Text, List[Text]]:
