@@ -72,14 +72,16 @@ def token_holder(request: Request) -> Optional[Text]:
     given = given_token(request)
     if not given:
         return None
-    return _agent_named(given, os.environ.get(TOKEN_VARIABLE, ""), records_of(getattr(request.app.ctx, "agent", None)))
-
-
-def _agent_named(given: Text, shared: Text, records: Optional[RecordsBroker]) -> Optional[Text]:
-    """Who holds the token `given`: the shared token's agent, an agent by name, or None."""
-    if shared and hmac.compare_digest(given.encode("utf-8"), shared.encode("utf-8")):
+    if is_api_token(given):
         return SHARED_AGENT
+    records = records_of(getattr(request.app.ctx, "agent", None))
     return records.agent_named(given) if records else None
+
+
+def is_api_token(given: Text) -> bool:
+    """Whether `given` is the server's API token (ASSISTANT_TOKEN), compared in constant time."""
+    shared = os.environ.get(TOKEN_VARIABLE, "")
+    return bool(shared) and hmac.compare_digest(given.encode("utf-8"), shared.encode("utf-8"))
 
 
 def answers_refusals(handler: Handler) -> Handler:
