@@ -340,9 +340,10 @@ def _asked(
         asked = _first(VERDICT, asked)
     scenes_named = bool(understood.claimed.get("scene"))
     named = [q for q in cues if (TOPICS[q].asked_by_words or q == WHERE and scenes_named) and q != main]
-    if main in (VERDICT, PASTED_ERROR) and unsure and named:
-        # 「别人能带我不能带 这是在搞灰度吗」, 「短视频和橱窗的商品分别在哪加」: the words
-        # name the question; the verdict after.
+    if unsure and named and not TOPICS[main].asked_by_words:
+        # 「别人能带我不能带 这是在搞灰度吗」, 「短视频和橱窗的商品分别在哪加」, 「授权号又不是
+        # 官方号，凭啥也被管」: an unsure classifier's question comes after the one the
+        # words name.
         asked = _first(named[0], asked)
     if FUTURE in cues and main in (VERDICT, WHO):
         # 「那跨境店以后会不会也被限制」: the words ask what the rule will become; what

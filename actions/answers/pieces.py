@@ -110,7 +110,14 @@ def conclusion(s: Situation) -> Line:
     if d.status is Status.INTERNAL_TEST:
         text = f"可能已经不能。针对{who}的限制正在内测，您的账号可能已被覆盖；覆盖后在{where}只能添加本店商品。"
         return Line(text, clauses, "conclusion")
-    return Line(f"不能。{who}在{where}只能添加本店商品。", clauses, "conclusion")
+    return Line(f"不能。{who}在{where}只能添加本店商品，不能添加{refused(s)}。", clauses, "conclusion")
+
+
+def refused(s: Situation) -> str:
+    """What the merchant asked to add and may not: the product source's name
+    (「精选联盟商品」), so that 不能 answers the question as it was put."""
+    source = s.decision.facts["product_source"] or s.policy.default_product_source
+    return s.policy.label("product_source", source)
 
 
 def exempt(s: Situation) -> Line:

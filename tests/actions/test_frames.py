@@ -365,3 +365,14 @@ def test_a_place_after_a_question_of_where_asks_where_again():
     where = ("直播间想上自己店的商品 在哪加啊", "ask_where_to_operate", [fact("scene", "live_before")])
     reply = turns(where, ("橱窗呢", "nlu_fallback", [fact("scene", "showcase")]))
     assert reply is not None and reply.text.startswith("操作路径：巨量百应 › 达人工作台 › 橱窗管理"), reply
+
+
+def test_the_question_the_words_name_comes_before_an_unsure_classifiers():
+    """「授权号又不是官方号，凭啥也被管起来了」 classified, unsure, as a question about the
+    rule's status: 凭啥 names the reason, which is answered first."""
+    text = "授权号又不是官方号，凭啥也被管起来了"
+    entities = [fact("account_role", "authorized"), {"entity": "question", "value": "ask_rule_reason"}]
+    message = {**parse(text, "ask_rule_status", entities), "intent": {"name": "ask_rule_status", "confidence": 0.55}}
+    turn = take_turn(message, {}, {}, None, None, POLICY, TODAY)
+    assert turn.understood.questions[0] == "ask_rule_reason", turn.understood.questions
+    assert turn.reply is not None and turn.reply.text.startswith("平台的说明是"), turn.reply

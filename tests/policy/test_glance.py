@@ -31,7 +31,7 @@ def frame(question, told, **rest):
 def test_a_verdict_is_the_answer_the_status_and_the_fix():
     reply = answer(frame("ask_why_cannot_add", PROFILES[3]), TODAY, POLICY)
     verdict, status, fix = reply.text.splitlines()
-    assert verdict == "不能。您企业店的授权号在直播间（开播前）只能添加本店商品。"
+    assert verdict == "不能。您企业店的授权号在直播间（开播前）只能添加本店商品，不能添加精选联盟商品。"
     assert status == "这条限制已经全面生效。"
     assert fix.startswith("建议您改为添加本店商品，路径：巨量百应 › 达人工作台 › 直播管理")
 
