@@ -119,6 +119,7 @@ class Understanding:
     closed: bool = False  # asked of the time after the shop is closed: the account is unbound
     why: bool = False  # the words ask why
     following: bool = False
+    disowned: Tuple[str, ...] = ()  # questions of a story the merchant says is not theirs
 
     @property
     def sure(self) -> bool:
@@ -157,7 +158,7 @@ def understand(
         if isinstance(i, dict) and i.get("name") != FALLBACK
     ]
     name = intent.get("name")
-    said = {str(e.get("value")) for e in entities if e.get("entity") == QUESTION}
+    said = {str(e.get("value")) for e in entities if e.get("entity") == QUESTION and e.get("role") != DENIED}
     if name == FALLBACK and ranking and ranking[0][0] == OUT_OF_SCOPE:
         name = OUT_OF_SCOPE
     claimed, denied = _values(entities, PROFILE, policy)
@@ -169,6 +170,9 @@ def understand(
         denied = {name: values for name, values in denied.items() if name != "account_role"}
     sources, _ = _values(entities, ("product_source",), policy)
     found = {str(e.get("value")) for e in entities if e.get("entity") == ERROR}
+    questions = [e for e in entities if e.get("entity") == QUESTION and e.get("value") in TOPICS]
+    cues = [str(e["value"]) for e in questions if e.get("role") != DENIED]
+    disowned = tuple(str(e["value"]) for e in questions if e.get("role") == DENIED)
     understood = Understanding(
         intent=name,
         confidence=float(intent.get("confidence") or 0.0),
@@ -188,8 +192,8 @@ def understand(
         corrects=bool(_CORRECTS.search(text)),
         closed=closed,
         why=bool(_WHY.search(text)),
+        disowned=disowned,
     )
-    cues = [str(e.get("value")) for e in entities if e.get("entity") == QUESTION and e.get("value") in TOPICS]
     following = answered and (understood.follows_up or understood.corrects) and pending in TOPICS
     if name in SMALL_TALK and (understood.about_the_rule(True) or following):
         # 「谢谢，那橱窗呢」, 「再见…对了旗舰店能带吗」: chit-chat never wins over the rule.
@@ -326,6 +330,10 @@ def _asked(
     """The questions a message asks, the main one first; further questions only beside
     a main one. Each rule below says which example it is for."""
     main = _main(understood, ranking, cues, pending)
+    if main in understood.disowned:
+        # 「不是达人收款用的那种，官方号能不能挂别家货」: not the story's question, whatever
+        # the classifier makes of its words; what else is asked.
+        main = next((q for q in cues if q != main), VERDICT)
     if not main:
         return ()
     asked = list(dict.fromkeys([main, *cues]))
@@ -401,6 +409,11 @@ def _main(
     it answers facts for (the one waiting, or after an answer the merchant's verdict),
     the one it asks by its words, or the likeliest one."""
     intent = understood.intent
+    named = any(understood.claimed.values()) or understood.product_source
+    if understood.following and named and not cues and not understood.why and pending in TOPICS:
+        # 「百应app里的橱窗管理呢」 after a verdict: a fact and no question word asks the
+        # last question again of that fact, whatever the classifier makes of the fact.
+        return pending
     if intent in TOPICS:
         return str(intent)
     if understood.following and understood.why and not cues and not understood.corrects:

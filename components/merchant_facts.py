@@ -119,7 +119,8 @@ class QuestionCues(ConfiguredComponent):
     takes the request back: 「不用转人工」), `blocked`; `cues`: question name →
     expression, read where the question is asked; `story_cues`: the same, read in the
     whole message (they describe the merchant: 「店只是收款用的」); `handoff_intent`.
-    A cue under a denial (「不是达人收款用的那种」) does not count.
+    A question cue under a denial does not count; a story cue under one (「不是达人收款用的
+    那种」) is marked `denied`: the merchant disowns it.
     """
 
     @staticmethod
@@ -148,9 +149,18 @@ class QuestionCues(ConfiguredComponent):
             whole = message.get(WHOLE_TEXT) or text
             if self._asks_for_a_person(whole):
                 self._hand_off(message)
-            found = [(name, m, text) for name, pattern in self.cues.items() for m in pattern.finditer(text)]
-            found += [(name, m, whole) for name, pattern in self.story_cues.items() for m in pattern.finditer(whole)]
-            cues = [_cue(name, m) for name, m, said in found if not is_denied_at(said, m.start())]
+            cues = [
+                _cue(name, m)
+                for name, pattern in self.cues.items()
+                for m in pattern.finditer(text)
+                if not is_denied_at(text, m.start())
+            ]
+            # A story under a denial is one the merchant disowns (「不是达人收款用的那种」).
+            cues += [
+                _cue(name, m, is_denied_at(whole, m.start()))
+                for name, pattern in self.story_cues.items()
+                for m in pattern.finditer(whole)
+            ]
             if cues:
                 entities = (message.get(ENTITIES) or []) + sorted(cues, key=lambda e: e["start"])
                 message.set(ENTITIES, entities, add_to_output=True)
@@ -175,10 +185,12 @@ class QuestionCues(ConfiguredComponent):
 _CUE = {"extractor": "QuestionCues", "confidence_entity": 1.0}
 
 
-def _cue(name: Text, match: "re.Match[str]") -> Dict[Text, Any]:
-    """A further question (`question`: its name) or a report of being blocked."""
+def _cue(name: Text, match: "re.Match[str]", denied: bool = False) -> Dict[Text, Any]:
+    """A further question (`question`: its name) or a report of being blocked; `denied`:
+    a story the merchant disowns (role `denied`)."""
     entity, value = (BLOCKED, match.group(0)) if name == BLOCKED else (QUESTION, name)
-    return {"entity": entity, "value": value, "start": match.start(), "end": match.end(), **_CUE}
+    role = {"role": DENIED} if denied else {}
+    return {"entity": entity, "value": value, "start": match.start(), "end": match.end(), **role, **_CUE}
 
 
 def _compiled(pattern: Text) -> Optional["re.Pattern[str]"]:

@@ -318,7 +318,7 @@ TOPICS: Dict[str, Topic] = {
     ),
     "ask_where_to_operate": Topic("在后台哪里操作", _where, about_products=True, follow_up="在哪里操作"),
     "ask_error_location": Topic("报错提示出现在哪里", _error_location, asked_by_words=True),
-    "ask_why_others_still_sell": Topic("为什么别人还能带别家的货", _others, asked_by_words=True, personal=True),
+    "ask_why_others_still_sell": Topic("为什么有的账号看起来不受限", _others, asked_by_words=True, personal=True),
     "ask_why_live_products_not_in_showcase": Topic(
         "直播过的商品为什么不在橱窗列表", _no_sync, asked_by_words=True, personal=True
     ),

@@ -376,3 +376,43 @@ def test_the_question_the_words_name_comes_before_an_unsure_classifiers():
     turn = take_turn(message, {}, {}, None, None, POLICY, TODAY)
     assert turn.understood.questions[0] == "ask_rule_reason", turn.understood.questions
     assert turn.reply is not None and turn.reply.text.startswith("平台的说明是"), turn.reply
+
+
+def test_a_fact_followed_up_alone_asks_the_last_question_again():
+    """「百应app里的橱窗管理呢」 after a verdict, which the classifier takes for a question
+    of where: no question word, so the verdict again, for the showcase."""
+    first = take_turn(
+        parse(
+            "旗舰店官方号 在选品广场还能把联盟的货加进橱窗吗",
+            "ask_why_cannot_add",
+            [fact("shop_type", "flagship"), fact("account_role", "official"), fact("scene", "selection_plaza")],
+        ),
+        {},
+        {},
+        None,
+        None,
+        POLICY,
+        TODAY,
+    )
+    assert first.frame is not None
+    known = {name: values for name, values in first.claimed.items() if values}
+    then = parse("百应app里的橱窗管理呢", "ask_where_to_operate", [fact("scene", "showcase")])
+    turn = take_turn(then, known, first.denied, first.frame, "ask_why_cannot_add", POLICY, TODAY)
+    assert turn.understood.questions[0] == "ask_why_cannot_add", turn.understood.questions
+    assert turn.reply is not None and turn.reply.text.startswith("不能。您旗舰店的官方账号在橱窗"), turn.reply
+
+
+def test_a_story_the_merchant_disowns_is_not_their_question():
+    """「不是达人收款用的那种，官方号能不能挂别家货」: the classifier hears the creator's
+    story; the words deny it, so the verdict is the question."""
+    text = "我们是正经运营的个体店，不是达人收款用的那种，官方号短视频能不能挂别家货"
+    entities = [
+        fact("shop_type", "individual"),
+        fact("account_role", "official"),
+        fact("scene", "short_video"),
+        {"entity": "question", "value": "ask_keep_selling_as_creator", "role": "denied"},
+        {"entity": "question", "value": "ask_why_cannot_add"},
+    ]
+    turn = take_turn(parse(text, "ask_keep_selling_as_creator", entities), {}, {}, None, None, POLICY, TODAY)
+    assert turn.understood.questions == ("ask_why_cannot_add",), turn.understood.questions
+    assert turn.reply is not None and "收款" not in turn.reply.text, turn.reply

@@ -83,9 +83,8 @@ def test_further_questions_and_being_blocked_become_entities(cues):
     assert any(entity == "blocked" for entity, _ in entities)
 
 
-def test_a_cue_under_a_denial_does_not_count(cues):
+def test_a_cue_under_a_denial_is_marked_denied(cues):
     said = message("我们不是达人收款用的那种 正常运营的店", **{WHOLE_TEXT: "我们不是达人收款用的那种 正常运营的店"})
     cues.process([said])
-    assert ("question", "ask_keep_selling_as_creator") not in {
-        (e["entity"], e["value"]) for e in said.get(ENTITIES) or []
-    }
+    found = {(e["entity"], e["value"], e.get("role")) for e in said.get(ENTITIES) or []}
+    assert found == {("question", "ask_keep_selling_as_creator", "denied")}
