@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from actions.frames import from_slot, take_turn
+from actions.frames import Turn, from_slot, take_turn
 from actions.policy import Status, load_policy
 from actions.policy.claims import Claim, encode
 
@@ -25,6 +25,12 @@ def parse(text: str, intent: str, entities: List[Dict[str, Any]]) -> Dict[str, A
 
 def fact(name: str, value: str, group: Optional[int] = None) -> Dict[str, Any]:
     return {"entity": name, "value": value, **({"group": group} if group else {})}
+
+
+def opening(text: str, **facts: str) -> Turn:
+    """A conversation's first turn: a verdict asked with facts (value → input)."""
+    entities = [fact(name, value) for value, name in facts.items()]
+    return take_turn(parse(text, "ask_why_cannot_add", entities), {}, {}, None, None, POLICY, TODAY)
 
 
 def claim(said: Claim) -> List[Dict[str, Any]]:
@@ -294,18 +300,8 @@ def test_a_future_the_merchant_asserts_is_checked():
 
 
 def test_a_follow_up_asking_beyond_the_source_is_told_so_not_answered_the_last_verdict():
-    first = take_turn(
-        parse(
-            "个体店授权号直播挂联盟的品报错",
-            "ask_why_cannot_add",
-            [fact("shop_type", "individual"), fact("account_role", "authorized"), fact("scene", "live_before")],
-        ),
-        {},
-        {},
-        None,
-        None,
-        POLICY,
-        TODAY,
+    first = opening(
+        "个体店授权号直播挂联盟的品报错", individual="shop_type", authorized="account_role", live_before="scene"
     )
     follow = parse("那要是一直这样 会扣保证金不", "out_of_scope", [question("ask_beyond_source")])
     second = take_turn(follow, first.claimed, {}, first.frame, "ask_why_cannot_add", POLICY, TODAY)
@@ -381,18 +377,11 @@ def test_the_question_the_words_name_comes_before_an_unsure_classifiers():
 def test_a_fact_followed_up_alone_asks_the_last_question_again():
     """「百应app里的橱窗管理呢」 after a verdict, which the classifier takes for a question
     of where: no question word, so the verdict again, for the showcase."""
-    first = take_turn(
-        parse(
-            "旗舰店官方号 在选品广场还能把联盟的货加进橱窗吗",
-            "ask_why_cannot_add",
-            [fact("shop_type", "flagship"), fact("account_role", "official"), fact("scene", "selection_plaza")],
-        ),
-        {},
-        {},
-        None,
-        None,
-        POLICY,
-        TODAY,
+    first = opening(
+        "旗舰店官方号 在选品广场还能把联盟的货加进橱窗吗",
+        flagship="shop_type",
+        official="account_role",
+        selection_plaza="scene",
     )
     assert first.frame is not None
     known = {name: values for name, values in first.claimed.items() if values}
