@@ -35,7 +35,7 @@ _COMPARES = re.compile(
 _QUOTED = re.compile(r"^(客户|顾客|商家|用户|买家)(追问|又问|问|说|反馈)?\s*[:：]\s*")
 # The rule named by what it says or as 「这个规定」: a question about it is about the rule.
 _RULE_NAMED = re.compile(
-    r"只(能|可以|许)?(挂|带|加|卖|添加|上)?(自己|自家|本店)|(这个|这条|该|此)(规定|规则|新规|限制|政策)"
+    r"只(能|可以|许)?(挂|带|加|卖|添加|上)?(自己|自家|本店)|(这个|这条|该|此)(规定|规则|新规|限制|政策)|豁免"
 )
 # The merchant speaks of their own account or shop.
 _OWN = re.compile(r"我|咱|俺|本店|自己|自家|\bmy\b|\bour\b|\bwe\b|\bi\b|\bi'm\b")
@@ -205,8 +205,11 @@ def understand(
         understood = replace(understood, intent=OUT_OF_SCOPE)
     elif _unsupported(understood, cues):
         # 「台北到高雄的高铁票多少钱」: a question the classifier guessed from a word or
-        # two, with no fact of the rule and none of the words that ask it.
-        understood = replace(understood, intent=FALLBACK)
+        # two, with no fact of the rule and none of the words that ask it, is out of
+        # scope; one whose words ask something else (「快手那边是不是也出了一样的规定」)
+        # or follow up on the last answer is read by those words.
+        asks = bool(cues) or understood.following
+        understood = replace(understood, intent=FALLBACK if asks else OUT_OF_SCOPE)
     asked = _asked(understood, ranking, cues, str(parse.get("text") or ""), pending)
     return replace(understood, questions=asked, worded=tuple(cues))
 
@@ -422,8 +425,9 @@ def _main(
     if understood.following and pending in TOPICS:
         # 「那怎么办」, "oh wait, it's an individual store": read against the last answer.
         return pending
-    if BEYOND in cues and intent == FALLBACK:
-        # 「快手那边是不是也出了一样的规定」: a near question the notice does not cover.
+    if BEYOND in cues and (intent == FALLBACK or intent == OUT_OF_SCOPE and understood.rule_named):
+        # 「快手那边是不是也出了一样的规定」, 「虚拟类目有没有单独的豁免」: a near question
+        # of the rule the notice does not cover, even when the classifier calls it out of scope.
         return BEYOND
     if understood.claims and intent in (FALLBACK, INFORM):
         # 「跨境店是不是也一样 只能带自己店的东西」: a statement to check asks the verdict.

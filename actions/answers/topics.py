@@ -314,7 +314,7 @@ TOPICS: Dict[str, Topic] = {
         "哪些商家和账号受影响", _who, who_view, line=_who_line, personal=True, follow_up="哪些账号受影响"
     ),
     "ask_limit_quota": Topic(
-        "能添加多少联盟商品", _quota, asked_by_words=True, personal=True, offer_human=lambda s: True
+        "精选联盟商品有数量上限吗", _quota, asked_by_words=True, personal=True, offer_human=lambda s: True
     ),
     "ask_where_to_operate": Topic("在后台哪里操作", _where, about_products=True, follow_up="在哪里操作"),
     "ask_error_location": Topic("报错提示出现在哪里", _error_location, asked_by_words=True),
