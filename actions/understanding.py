@@ -72,6 +72,9 @@ _RESTATED = re.compile(
 # The merchant asks why (English and Cantonese arrive as 为什么): a verdict then gives
 # the reason (「怎么回事，是不是系统出问题了」).
 _WHY = re.compile(r"为什么|为啥|为何|凭什么|凭啥|怎么回事|咋回事|怎么突然|咋突然|how come")
+# The merchant rules out the source's way out for a creator (关店): what they ask instead
+# (「不想关店 有没有办法只解绑」) is beyond the source.
+_NO_CLOSING = re.compile(r"(不想|不愿|不打算|不准备|不能|没法|不要)[^，。,；;]{0,3}(关店|关掉|关了|注销)")
 # Who the merchant is.
 WHO_INPUTS = ("shop_type", "account_role")
 # Facts that make an unsure message a question about the rule on their own; a shop type
@@ -378,6 +381,10 @@ def _asked(
     if CREATOR in cues and main in (VERDICT, PASTED_ERROR):
         # 「店只是收款用的…想继续带别人的货」: the creator's question; the verdict after.
         asked = _first(CREATOR, asked)
+    if asked[0] == CREATOR and _NO_CLOSING.search(text):
+        # 「不想关店 有没有办法只把官方号和店铺解绑」: the way out ruled out, the rest is
+        # beyond the source; what it does say follows.
+        asked = _first(BEYOND, asked)
     if len(understood.groups) > 1 and VERDICT in cues and asked[0] == CREATOR:
         # 「一家个体店一家企业店…个体店是为了收款开的…两家绑的号还能带联盟吗」: several
         # subjects get each their verdict first; the creator's way out after.

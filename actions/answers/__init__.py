@@ -120,7 +120,8 @@ def _cases(
     found: List[Tuple[Hashable, Situation]] = []
     for subject in frame.subjects:
         source = frame.product_source if topic.about_products or checked else None
-        decisions = _presumed(topic.presumes, _presumed(main.presumes, assess(subject.possible, source, as_of, policy)))
+        assessed = assess(subject.possible, source, as_of, policy)
+        decisions = _presumed(topic.presumes, _presumed(main.presumes, assessed, policy), policy)
         view = _seen(topic, subject, checked, policy)
         own = frame.own and len(frame.subjects) == 1
         cases = topic.view is not None and not own
@@ -355,9 +356,11 @@ def quotes(policy: Policy, clauses: Iterable[str]) -> List[str]:
     return ["原文依据：", *(f"· {clause}：{policy.clauses[clause]}" for clause in clauses)]
 
 
-def _presumed(presumes: Callable[[Decision], bool], decisions: Dict[Profile, Decision]) -> Dict[Profile, Decision]:
+def _presumed(
+    presumes: Callable[[Decision, Policy], bool], decisions: Dict[Profile, Decision], policy: Policy
+) -> Dict[Profile, Decision]:
     """The decisions a question takes for granted (all of them if it excludes every one)."""
-    kept = {profile: d for profile, d in decisions.items() if presumes(d)}
+    kept = {profile: d for profile, d in decisions.items() if presumes(d, policy)}
     return kept or decisions
 
 

@@ -58,7 +58,7 @@ class Topic:
     line: Callable[[Situation], Line] = brief
     together: Optional[Callable[[Situation], Line]] = None
     after_cases: Callable[[Situation], Lines] = lambda situation: ()
-    presumes: Callable[[Decision], bool] = lambda decision: True
+    presumes: Callable[[Decision, Policy], bool] = lambda decision, policy: True
     about_products: bool = False
     offer_human: Callable[[Situation], bool] = lambda situation: False
     suggests_topics: bool = False
@@ -98,12 +98,18 @@ def _closing(decision: Decision, policy: Policy) -> Tuple[str, ...]:
     return tuple(f.id for f in policy.fixes.values() if f.when and shop in f.shop_types)
 
 
-def _restricted(decision: Decision) -> bool:
+def _restricted(decision: Decision, policy: Policy) -> bool:
     return decision.allowed is not True
 
 
-def _bound(decision: Decision) -> bool:
+def _bound(decision: Decision, policy: Policy) -> bool:
     return decision.status is not Status.NOT_AFFECTED or decision.exemption is None
+
+
+def _paying(decision: Decision, policy: Policy) -> bool:
+    """A creator's shop kept only to be paid: bound, and of a shop type the source offers
+    creators a way out for (「达人绑定个体店或企业店只为收款」): the story implies it."""
+    return _bound(decision, policy) and bool(_closing(decision, policy))
 
 
 def _when(s: Situation) -> Lines:
@@ -306,7 +312,7 @@ TOPICS: Dict[str, Topic] = {
         _creator,
         creator_view,
         line=_creator_line,
-        presumes=_bound,
+        presumes=_paying,
         offer_human=lambda s: not s.decision.exemption and not _closing(s.decision, s.policy),
         follow_up="我是达人，店只为收款",
     ),

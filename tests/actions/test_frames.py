@@ -421,3 +421,27 @@ def test_a_near_question_about_an_exemption_is_not_out_of_scope():
     turn = take_turn(parse(text, "out_of_scope", [question("ask_beyond_source")]), {}, {}, None, None, POLICY, TODAY)
     assert turn.understood.questions[:1] == ("ask_beyond_source",), turn.understood.questions
     assert turn.reply is not None and "没有提到" in turn.reply.text, turn.reply
+
+
+def test_a_creator_paid_through_a_shop_is_told_the_way_out_the_story_implies():
+    """「我是达人 店只是收款用的 还能带别人的货吗」: a shop kept only to be paid is the
+    source's 个体店/企业店 case, so the 关店 fix is the answer, not 「无法确定」 for shop
+    types nobody named; a 旗舰店 said outright still gets what the source does not cover."""
+    creator = {"entity": "question", "value": "ask_keep_selling_as_creator"}
+    text = "我是达人 店只是收款用的 还能带别人的货吗"
+    turn = take_turn(parse(text, "ask_keep_selling_as_creator", [creator]), {}, {}, None, None, POLICY, TODAY)
+    assert turn.reply is not None and turn.reply.text.startswith("如果您是达人"), turn.reply
+    assert "无法确定" not in turn.reply.text
+    named = parse(text, "ask_keep_selling_as_creator", [creator, fact("shop_type", "flagship")])
+    flagship = take_turn(named, {}, {}, None, None, POLICY, TODAY)
+    assert flagship.reply is not None and "无法确定" in flagship.reply.text, flagship.reply
+
+
+def test_a_creator_who_rules_out_closing_is_told_the_source_offers_nothing_else():
+    """「不想关店 有没有办法只把官方号和店铺解绑」: 关店 is the only way out the source gives;
+    another one is beyond it (a person confirms), the way it gives after."""
+    creator = {"entity": "question", "value": "ask_keep_selling_as_creator"}
+    text = "不想关店 有没有办法只把官方号和店铺解绑啊"
+    turn = take_turn(parse(text, "ask_keep_selling_as_creator", [creator]), {}, {}, None, None, POLICY, TODAY)
+    assert turn.understood.questions[0] == "ask_beyond_source", turn.understood.questions
+    assert turn.reply is not None and "没有提到" in turn.reply.text.splitlines()[0], turn.reply

@@ -51,7 +51,7 @@ def asked(question, claimed=None, denied=None, as_of=AFTER_ROLLOUT):
         (WHEN, {"account_role": ["official"]}, {}, None),  # in force for every shop: each shop's dates
         (CREATOR, {"shop_type": ["individual"]}, {}, None),  # 关店 either way
         (CREATOR, {"shop_type": ["flagship"]}, {}, None),  # the source is silent either way
-        (CREATOR, {}, {}, None),  # 关店 for 个体店/企业店, silent for the others: each said
+        (CREATOR, {}, {}, None),  # the story implies 个体店/企业店 (the 关店 fix's shops)
     ],
 )
 def test_after_the_rollout_only_an_exemption_splits_and_it_is_named(question, claimed, denied, expected):
@@ -68,7 +68,7 @@ def test_after_the_rollout_only_an_exemption_splits_and_it_is_named(question, cl
         (VERDICT, {"shop_type": ["specialty"], "scene": ["short_video", "live_before"]}, "account_role"),
         (WHEN, {"shop_type": ["specialty"]}, "account_role"),
         (WHEN, {"account_role": ["official"]}, "shop_type"),
-        (CREATOR, {}, "shop_type"),
+        (CREATOR, {}, None),  # the story implies 个体店/企业店, which the rollout treats alike
     ],
 )
 def test_during_the_rollout_an_input_that_changes_what_one_can_do_is_asked_for(question, claimed, expected):
