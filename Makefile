@@ -9,7 +9,6 @@ RASA      := $(BIN)/rasa
 NLU_BUILD := build/nlu
 MODEL     := models/assistant.tar.gz
 CONFIG    ?= config.yml
-FINETUNE  ?= 0.2  # of the training's epochs `make retrain` runs (scripts/bench.py measures it)
 TRAINING  := data $(NLU_BUILD)/data
 
 export RASA_TELEMETRY_ENABLED := false
@@ -129,8 +128,7 @@ review-export: $(VENV)/.installed  ## Write the maintainers' labels as NLU examp
 	@$(PY) -W ignore -m scripts.review_export
 
 retrain: $(VENV)/.installed $(NLU_BUILD)/.built  ## Fine-tune the trained model on the data as it is now (after make review-export): about a minute
-	@test -f $(MODEL) || { echo "make: no model to fine-tune at $(MODEL): run make train" >&2; exit 1; }
-	$(RASA) train --finetune $(MODEL) --epoch-fraction $(FINETUNE) --config $(CONFIG) --domain domain.yml --data $(TRAINING) --out models --fixed-model-name assistant
+	$(PY) -W ignore -m scripts.retrain --config $(CONFIG)
 
 purge: $(VENV)/.installed  ## Forget conversations older than ASSISTANT_RETENTION_DAYS (180), with their records (DAYS=… to choose)
 	@$(PY) -W ignore -m scripts.purge $(if $(DAYS),--days $(DAYS))

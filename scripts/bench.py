@@ -28,7 +28,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import aiohttp
 
-from scripts import loadtest
+from scripts import loadtest, retrain
 from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
 from scripts.stack import BIN, ROOT, Assistant, Stack
 
@@ -76,20 +76,17 @@ def timed(call: Callable[..., object], *args: Any) -> float:
     return time.perf_counter() - started
 
 
-FINETUNE_FRACTION = "0.2"  # of the training's epochs a retrain runs: the Makefile's FINETUNE
-
-
 def train(
     workdir: Path, config: str, data: Sequence[Path] = (ROOT / "data",), finetune: Optional[Path] = None, what: str = ""
 ) -> Path:
     """Train with `config` on `data` into `workdir` (from scratch, or fine-tuning `finetune`
     as `make retrain` does, with Rasa's cache in workdir/cache); prints the time it took."""
     name = "finetuned" if finetune else "bench"
-    tuning = ["--finetune", str(finetune), "--epoch-fraction", FINETUNE_FRACTION] if finetune else []
+    scratch = [str(BIN / "rasa"), "train", "--config", config, "--domain", "domain.yml", "--data", *map(str, data)]
+    scratch += ["build/nlu/data", "--out", str(workdir), "--fixed-model-name", name]
     started = time.perf_counter()
     subprocess.run(
-        [str(BIN / "rasa"), "train", "--config", config, "--domain", "domain.yml", "--data", *map(str, data)]
-        + ["build/nlu/data", "--out", str(workdir), "--fixed-model-name", name, *tuning],
+        retrain.command(finetune, data, workdir, name, config) if finetune else scratch,
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,

@@ -15,7 +15,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
-from scripts.stack import BIN, ROOT, UNLIMITED, Stack
+from scripts import retrain
+from scripts.stack import ROOT, UNLIMITED, Stack
 from tests.browser.helpers import ConsolePage, wait
 
 WRONG = "怎么才能把别人家的东西挂上去"  # the shipped model falls back on it
@@ -61,29 +62,7 @@ def test_a_label_exported_and_retrained_teaches_the_assistant(driver, own, tmp_p
     )
     assert "新增 1 条" in exported.stdout, exported.stdout
     subprocess.run(
-        [
-            str(BIN / "rasa"),
-            "train",
-            "--finetune",
-            str(own.model),
-            "--epoch-fraction",
-            "0.2",
-            "--config",
-            "config.yml",
-            "--domain",
-            "domain.yml",
-            "--data",
-            str(data),
-            "build/nlu/data",
-            "--out",
-            str(tmp_path),
-            "--fixed-model-name",
-            "taught",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        check=True,
+        retrain.command(own.model, [data], tmp_path, "taught"), cwd=ROOT, env=env, capture_output=True, check=True
     )
     status, _ = own.assistant.call("PUT", f"/model?token={own.token}", {"model_file": str(tmp_path / "taught.tar.gz")})
     assert status == 204
