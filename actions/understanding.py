@@ -208,11 +208,8 @@ def understand(
         understood = replace(understood, intent=OUT_OF_SCOPE)
     elif _unsupported(understood, cues):
         # 「台北到高雄的高铁票多少钱」: a question the classifier guessed from a word or
-        # two, with no fact of the rule and none of the words that ask it, is out of
-        # scope; one whose words ask something else (「快手那边是不是也出了一样的规定」)
-        # or follow up on the last answer is read by those words.
-        asks = bool(cues) or understood.following
-        understood = replace(understood, intent=FALLBACK if asks else OUT_OF_SCOPE)
+        # two, with no fact of the rule and none of the words that ask it.
+        understood = replace(understood, intent=FALLBACK)
     asked = _asked(understood, ranking, cues, str(parse.get("text") or ""), pending)
     return replace(understood, questions=asked, worded=tuple(cues))
 

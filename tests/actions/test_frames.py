@@ -407,13 +407,6 @@ def test_a_story_the_merchant_disowns_is_not_their_question():
     assert turn.reply is not None and "收款" not in turn.reply.text, turn.reply
 
 
-def test_a_question_guessed_from_a_word_with_nothing_of_the_rule_is_out_of_scope():
-    """「台北到高雄的高铁票多少钱」: the classifier hears 多少 (the quota); nothing in the
-    words is about the rule, so it is declined as out of scope, not offered as unclear."""
-    turn = take_turn(parse("请问台北到高雄的高铁票多少钱？", "ask_limit_quota", []), {}, {}, None, None, POLICY, TODAY)
-    assert turn.understood.intent == "out_of_scope" and turn.reply is None
-
-
 def test_a_near_question_about_an_exemption_is_not_out_of_scope():
     """「虚拟类目有没有单独的豁免」: the classifier calls it out of scope, but an exemption
     is asked of the rule and the category is a near question: the notice does not say."""
