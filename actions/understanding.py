@@ -161,7 +161,9 @@ def understand(
         if isinstance(i, dict) and i.get("name") != FALLBACK
     ]
     name = intent.get("name")
-    said = {str(e.get("value")) for e in entities if e.get("entity") == QUESTION and e.get("role") != DENIED}
+    spoken = [e for e in entities if e.get("entity") == QUESTION]
+    worded = [str(e.get("value")) for e in spoken if e.get("role") != DENIED]  # the merchant's own, in order
+    said = set(worded)
     if name == FALLBACK and ranking and ranking[0][0] == OUT_OF_SCOPE:
         name = OUT_OF_SCOPE
     claimed, denied = _values(entities, PROFILE, policy)
@@ -173,9 +175,8 @@ def understand(
         denied = {name: values for name, values in denied.items() if name != "account_role"}
     sources, _ = _values(entities, ("product_source",), policy)
     found = {str(e.get("value")) for e in entities if e.get("entity") == ERROR}
-    questions = [e for e in entities if e.get("entity") == QUESTION and e.get("value") in TOPICS]
-    cues = [str(e["value"]) for e in questions if e.get("role") != DENIED]
-    disowned = tuple(str(e["value"]) for e in questions if e.get("role") == DENIED)
+    cues = [q for q in worded if q in TOPICS]
+    disowned = tuple(str(e.get("value")) for e in spoken if e.get("role") == DENIED)
     understood = Understanding(
         intent=name,
         confidence=float(intent.get("confidence") or 0.0),
