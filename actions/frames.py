@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from actions.answers import DEFAULT_QUESTION, TOPICS, Frame, Reply, Subject, answer
+from actions.answers.topics import Topic
 from actions.policy import PROFILE, Policy, candidates
 from actions.policy.claims import Claim, decode, encode
 from actions.understanding import (
@@ -101,6 +102,7 @@ def read_frame(
         asked_with=_asked_with(understood),
         closed=understood.closed,
         why=understood.why,
+        generalised=tuple(name for name in understood.each if name not in understood.implied),
     )
 
 
@@ -206,9 +208,10 @@ def _subjects(
     value said to be the only one (「只有官方号」) adds the others, stated the opposite."""
     found: List[Subject] = []
     statements = understood.claims
+    only = next((said for said in statements.values() if said.only and said.claim.allowed is not None), None)
     for index, base in enumerate(bases, 1):
         values = {name: () if name in understood.each else base.get(name, ()) for name in PROFILE}
-        said = statements.get(index if len(bases) > 1 else None) or statements.get(None)
+        said = statements.get(index if len(bases) > 1 else None) or statements.get(None) or _besides(only, base)
         if said and said.only and said.only_value in values[said.only]:
             values[said.only] = _mates(said.only, said.only_value, policy)
         subject = Subject(_narrowed(values, denied, policy), *(_stated(said)))
@@ -218,6 +221,15 @@ def _subjects(
             named = {v for other in bases if other is not base for v in other.get(said.only, ())}
             found += [s for s in _others(subject, said, policy) if not named & set(s.possible[said.only])]
     return _dedup(found)
+
+
+def _besides(only: Optional[Statement], base: Values) -> Optional[Statement]:
+    """What 「只有X受限」 states of another value named beside X (「…授权号不受？」): the
+    opposite."""
+    if only is None or only.only is None or not base.get(only.only) or only.only_value in base[only.only]:
+        return None
+    claim = replace(only.claim, allowed=not only.claim.allowed)
+    return replace(only, claim=claim, only=None, only_value=None)
 
 
 def _stated(said: Optional[Statement]) -> Tuple[Optional[Claim], Optional[str]]:
@@ -259,6 +271,10 @@ def _asks(understood: Understanding, subjects: Sequence[Subject]) -> Tuple[str, 
     asked = list(understood.questions)
     if understood.compares and asked and VERDICT not in asked[:1] and asked[0] != "report_error_message":
         asked = [VERDICT, *(q for q in asked if q != VERDICT)]
+    elif len(subjects) > 1 and asked and _personal(TOPICS[asked[0]]) and VERDICT not in asked:
+        # 「凭什么我们旗舰店不能带 隔壁跨境店就可以」: a question of the rule that speaks
+        # to the merchant's case, asked of several, is followed by what each may do.
+        asked.append(VERDICT)
     claims = [s.claim for s in subjects if s.claim is not None]
     if claims:
         stated = next((topic for part, topic in _CLAIM_TOPICS if any(encode(c).get(part) for c in claims)), None)
@@ -271,6 +287,12 @@ def _asks(understood: Understanding, subjects: Sequence[Subject]) -> Tuple[str, 
             beside = {stated, None if understood.sure else understood.intent, PASTED if stated == VERDICT else None}
             asked = [stated, *(q for q in asked if q not in beside)]
     return tuple(dict.fromkeys(asked))
+
+
+def _personal(topic: Topic) -> bool:
+    """A question of the rule itself (no case by case view) whose answer speaks to the
+    merchant's case (the reason, why others still sell, the quota)."""
+    return topic.personal and topic.view is None
 
 
 def _dedup(subjects: Sequence[Subject]) -> Tuple[Subject, ...]:

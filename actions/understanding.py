@@ -25,6 +25,7 @@ from actions.policy.statements import ASKED_WITH, after_closing
 FALLBACK, OUT_OF_SCOPE, INFORM = "nlu_fallback", "out_of_scope", "inform_profile"
 # Entities the NLU adds beside the engine's inputs (components/merchant_facts.py).
 DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "blocked", "each", "claim"
+IMPLIED = "implied"  # the role of a class the words imply
 # Chit-chat: answered as such only when the message carries nothing about the rule.
 SMALL_TALK = ("greet", "thank", "goodbye", "affirm", "deny", "bot_challenge")
 # Whether subjects or places compare: 「这俩号规则一样吗」, 「开播前和开播中有区别吗」.
@@ -113,6 +114,7 @@ class Understanding:
     likely: Tuple[str, ...] = ()
     groups: Tuple[Values, ...] = ()
     each: Tuple[str, ...] = ()
+    implied: Tuple[str, ...] = ()  # classes the words imply (「所有官方号」: every shop type)
     claims: Mapping[Optional[int], Statement] = field(default_factory=dict)
     own: bool = False
     rule_named: bool = False
@@ -188,6 +190,7 @@ def understand(
         likely=tuple(q for q, _ in ranking if q in TOPICS and q != name)[:3],
         groups=_groups(entities, policy),
         each=tuple(dict.fromkeys(str(e.get("value")) for e in entities if e.get("entity") == EACH)),
+        implied=tuple(str(e.get("value")) for e in entities if e.get("entity") == EACH and e.get("role") == IMPLIED),
         claims=_statements(entities),
         own=bool(_OWN.search(text)),
         rule_named=bool(_RULE_NAMED.search(text)),

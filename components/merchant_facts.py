@@ -5,7 +5,8 @@
   merchant denies (不是跨境店) gets the role `denied`, so no slot takes it; a value a
   correction replaced is dropped; a pasted platform error becomes an `error` entity.
   Several subjects in one message (「旗舰店的号和个体店的号」) are kept apart by Rasa's
-  entity `group`; a class (「所有类型的店」) becomes an `each` entity naming the input;
+  entity `group`; a class (「所有类型的店」) becomes an `each` entity naming the input (with the
+  role `implied` when the words imply it: 「所有官方号」 asks of every shop type);
   what a message asks to have checked (「…是吧」) becomes `claim` entities, one per part
   of the statement (its role), in the group of the subject it is stated of.
 - QuestionCues (last): each further question the message asks (「…几号开始的」) becomes
@@ -32,6 +33,7 @@ from actions.policy.mentions import Mention, classes, is_denied_at, read_mention
 from actions.policy.statements import Statement, places_apart, read_statements
 
 DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "blocked", "each", "claim"
+IMPLIED = "implied"  # the role of a class the words imply (「所有官方号」: every shop type)
 # Where QuestionWindow keeps the whole text of a message it cut (components/merchant_words.py).
 WHOLE_TEXT = "whole_text"
 
@@ -65,7 +67,10 @@ class MerchantFacts(ConfiguredComponent):
             found = [m for m in map(_mention, entities) if m is not None]
             mentions = places_apart(text, read_mentions(text, found, load_policy()))
             facts = [_entity(m) for m in mentions]
-            facts += [_whole(text, EACH, name) for name in classes(text, mentions)]
+            facts += [
+                _whole(text, EACH, name, **({} if said else {"role": IMPLIED}))
+                for name, said in classes(text, mentions).items()
+            ]
             facts += [_whole(text, ERROR, error.id) for error in match_errors(text)]
             facts += [claim for statement in read_statements(text, mentions) for claim in _claims(text, statement)]
             message.set(ENTITIES, others + facts, add_to_output=True)

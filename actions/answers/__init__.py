@@ -17,7 +17,7 @@ from typing import Callable, Dict, Hashable, Iterable, List, Optional, Sequence,
 from actions.answers.frame import Frame, Subject
 from actions.answers.pieces import Line, Situation, exempted, merge, spared, verdict
 from actions.answers.topics import DEFAULT_QUESTION, FOLLOW_UPS, MAIN_TOPICS, TOPICS, Topic, View
-from actions.policy import Decision, Policy, assess, load_policy, splitting_input
+from actions.policy import PROFILE, Decision, Policy, assess, load_policy, splitting_input
 from actions.policy.claims import check, truth
 from actions.policy.engine import Profile
 
@@ -235,13 +235,13 @@ def _composed(topic: Topic, cases: List[Situation], frame: Frame, checked: bool)
 
 def _checked(lines: List[Line], cases: List[Situation], frame: Frame) -> Tuple[List[Line], bool]:
     """A claim's answer: 是的/不对/不完全对 first, then the facts that show it."""
-    # An exemption the merchant did not name (their own case, other cases beside it) is
-    # named in the answer, not weighed against the claim; a claim about a class (「不管
-    # 是啥店，一律…」) is weighed over all of it.
-    unnamed = frame.own and len(frame.subjects) == 1 and any(not s.exempt for s in cases)
+    # An exemption the merchant did not single out (跨境店 among the shops their own case
+    # or 「所有官方号」 may be) is named in the answer, not weighed against the claim; one
+    # inside a class the words ask of (「不管是啥店，一律…」) is weighed with the rest.
+    binding = any(not s.exempt for s in cases)
     results = []
     for s in cases:
-        if s.claim is None or unnamed and s.exempt:
+        if s.claim is None or binding and s.exempt and not _weighed(s, frame):
             continue
         held = truth(check(s.claim, d) for d in s.decisions)
         if held is None and s.reason is not None:
@@ -256,6 +256,13 @@ def _checked(lines: List[Line], cases: List[Situation], frame: Frame) -> Tuple[L
     word = words[None] if {True, False} <= found else words[False not in found]
     first, rest = lines[0], lines[1:]
     return [Line(f"{word}，{_bare(first).text}", first.clauses, first.kind), *rest], None in found
+
+
+def _weighed(exempted: Situation, frame: Frame) -> bool:
+    """Whether an exemption is weighed against a claim: the merchant singled it out
+    (「跨境店也…吧」), or it lies inside a class their words ask of."""
+    narrower = {n for n in PROFILE if set(exempted.values(n)) < set(exempted.possible[n])}
+    return not narrower or bool(narrower & set(frame.generalised))
 
 
 # The first words of an answer to 「一样吗」 and 「有区别吗」: the same, or not.

@@ -38,6 +38,7 @@ class Frame:
     asked_with: str = ""  # 会 or 是: the word a claim is asked with, which the answer echoes
     closed: bool = False  # asked of the time after the shop is closed (「关完之后这个号…」)
     why: bool = False  # the words ask why: a verdict says the reason
+    generalised: Tuple[str, ...] = ()  # inputs the words ask of for every value (「不管是啥店」)
 
     @classmethod
     def of(cls, asks: Sequence[str], possible: Mapping[str, Tuple[str, ...]], **rest: Any) -> "Frame":

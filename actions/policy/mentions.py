@@ -14,7 +14,8 @@ the merchant claims it:
 - a value denied and then claimed is claimed (「不是旗舰店的官方号，是旗舰店的授权号」);
 - a value the merchant wishes for, or to leave, is not what they ask about
   (「变回普通达人号」, 「退出授权」); a shop type or role of someone else is not theirs
-  (「别人家的官方号还在带」);
+  (「别人家的官方号还在带」), unless it is an exemption set against theirs (「隔壁跨境店的号
+  就可以」): then it is a subject of its own;
 - 「只能卖本店商品」 restates the restriction, so it does not ask about own products;
   a message naming both own and others' products asks about the others';
 - a description that excludes a value (`ruled_out_by`: 「我们店的主播号」 is an account of
@@ -94,7 +95,12 @@ def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[M
     in the order said; superseded and restating mentions are left out."""
     mentions = sorted([*found, *_patterns(text, found, policy)], key=lambda m: m.start)
     bare = _without(text, mentions)
-    mentions = [replace(m, denied=_is_denied(bare, m)) for m in mentions if not _is_wished(text, m)]
+    exemptions = {*policy.exempt_shop_types, *policy.unbound_roles}
+    mentions = [
+        replace(m, denied=_is_denied(bare, m))
+        for m in mentions
+        if not _is_wished(text, m, m.value in exemptions and _set_against(m, mentions))
+    ]
     mentions = sorted([*mentions, *_ruled_out(text, mentions, policy)], key=lambda m: m.start)
     questions = [m for m in _SENTENCE.finditer(text) if _QUESTION_END.search(m.group())]
     # 「…还授权了三个达人号 是不是官方号不能带联盟 授权的那几个号还可以」: a clause that
@@ -206,11 +212,12 @@ def _role(group: Dict[str, Mention]) -> Optional[str]:
     return group["account_role"].value if "account_role" in group else None
 
 
-def classes(text: str, mentions: Sequence[Mention]) -> Tuple[str, ...]:
+def classes(text: str, mentions: Sequence[Mention]) -> Dict[str, bool]:
     """The inputs the questions of a text ask about for every value (「所有类型的店」,
-    「哪些号」, 「管哪些人」); a story around them (「从来没开过任何小店」) names no class. 「所有官方号」
-    names one role: the class is every shop's, so of shop types."""
-    found: List[str] = []
+    「哪些号」, 「管哪些人」), each with whether the words name that input itself; a story
+    around them (「从来没开过任何小店」) names no class. 「所有官方号」 names one role: the
+    class is every shop's, so of shop types, implied rather than said (False)."""
+    found: Dict[str, bool] = {}
     questions = [m.span() for m in _SENTENCE.finditer(text) if _QUESTION_END.search(m.group())]
     asking = list(dict.fromkeys([*questions, asking_sentence(text)]))
     for dimension, pattern in _CLASSES.items():
@@ -220,12 +227,12 @@ def classes(text: str, mentions: Sequence[Mention]) -> Tuple[str, ...]:
                 m.dimension == dimension and not m.denied and m not in named for m in mentions
             )
             if dimension == "account_role" and any(m.dimension == "account_role" for m in named):
-                found.append("shop_type")
+                found["shop_type"] = found.get("shop_type", False)
             elif not any(m.dimension == dimension for m in named) and not own and not _negated(text, match.start()):
                 # 「朋友说所有抖音号都…，可我没绑过任何店」: the merchant's own account
                 # names whom they ask about; the class is what others said.
-                found.append(dimension)
-    return tuple(dict.fromkeys(found))
+                found[dimension] = True
+    return found
 
 
 # Own products named as the rule's content: "own-products-only rule", 「本店商品 only」.
@@ -257,12 +264,23 @@ def _is_denied(text: str, mention: Mention) -> bool:
     return bool(_DENIED.search(before)) and not before.endswith(("是不是", "是否"))
 
 
-def _is_wished(text: str, mention: Mention) -> bool:
+def _is_wished(text: str, mention: Mention, exemption_set_against: bool = False) -> bool:
     """Wished for, left, or someone else's (see the module docstring)."""
     before = _clause_before(text, mention)
-    # 「一个是别人家跨境店授权的」: someone else's, named in turn, is a subject of its own.
-    elses = mention.dimension in _SINGLE and _SOMEONE_ELSES.search(before) and not _IN_TURN.search(before)
-    return bool(_WISHED.search(before) or elses)
+    # 「一个是别人家跨境店授权的」: someone else's, named in turn, is a subject of its own;
+    # so is someone else's exemption set against the merchant's case (「我们旗舰店不能带
+    # 隔壁跨境店的号就可以」): the rule deciding it apart is what tells them apart.
+    elses = mention.dimension in _SINGLE and _someone_elses(text, mention) and not _IN_TURN.search(before)
+    return bool(_WISHED.search(before) or elses and not exemption_set_against)
+
+
+def _someone_elses(text: str, mention: Mention) -> bool:
+    return bool(_SOMEONE_ELSES.search(_clause_before(text, mention)))
+
+
+def _set_against(mention: Mention, mentions: Sequence[Mention]) -> bool:
+    """Whether another value of the same input is named beside `mention`."""
+    return any(m.dimension == mention.dimension and m.value != mention.value for m in mentions)
 
 
 def _corrected(text: str, mentions: List[Mention]) -> List[Mention]:
@@ -314,14 +332,16 @@ def _between(text: str, one: Mention, other: Mention) -> str:
 
 def _asked_about(text: str, mentions: List[Mention], sentence: Tuple[int, int]) -> List[Mention]:
     """Of several values claimed for a shop type or role, those in the asking sentence,
-    unless the others are listed with them (「旗舰店的授权号 跟跨境店的官方号呢」)."""
+    unless the others are listed with them (「旗舰店的授权号 跟跨境店的官方号呢」) or set
+    against someone else's there (「我们旗舰店不能带 隔壁跨境店的号就可以」)."""
     start, end = sentence
     kept = list(mentions)
     for dimension in _SINGLE:
         mine = [m for m in mentions if m.dimension == dimension and not m.denied]
         inside = [m for m in mine if start <= m.start < end]
         before = [m for m in mine if m.start < start]
-        listed = before and inside and _LISTED.match(text[before[-1].end : inside[0].start])
+        listed = bool(before and inside and _LISTED.match(text[before[-1].end : inside[0].start]))
+        listed = listed or any(_someone_elses(text, m) for m in inside)
         if len({m.value for m in mine}) > 1 and inside and not listed:
             kept = [m for m in kept if m not in mine or m in inside]
     return kept

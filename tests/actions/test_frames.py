@@ -438,3 +438,32 @@ def test_a_creator_who_rules_out_closing_is_told_the_source_offers_nothing_else(
     turn = take_turn(parse(text, "ask_keep_selling_as_creator", [creator]), {}, {}, None, None, POLICY, TODAY)
     assert turn.understood.questions[0] == "ask_beyond_source", turn.understood.questions
     assert turn.reply is not None and "没有提到" in turn.reply.text.splitlines()[0], turn.reply
+
+
+@pytest.mark.parametrize("intent", ["ask_rule_reason", "ask_why_others_still_sell"])
+def test_a_question_of_the_rule_asked_of_several_shows_what_each_may_do(intent):
+    """「…别人家那个跨境店的号却没事 为啥」: the reason (or why others still sell), then
+    each subject's verdict, which is what tells them apart."""
+    text = "我们专卖店的官方号被限制了 别人家那个跨境店的号却没事 为啥"
+    entities = [
+        fact("shop_type", "exclusive", 1),
+        fact("account_role", "official", 1),
+        fact("shop_type", "cross_border", 2),
+    ]
+    turn = take_turn(parse(text, intent, entities), {}, {}, None, None, POLICY, TODAY)
+    reply = turn.reply.text if turn.reply else ""
+    assert "专卖店的官方账号：不能" in reply and "跨境店不受这条规则限制" in reply, reply
+
+
+def test_a_value_named_beside_the_only_one_is_stated_the_opposite():
+    """「是不是只有官方号受限 授权号不受」: the authorized account is said not to be
+    restricted, which is wrong, whatever holds of the official one."""
+    text = "是不是只有官方号受限 授权号不受"
+    statement = [("allowed", "false"), ("only", "account_role"), ("only_value", "official"), ("asked", "是")]
+    entities = [fact("account_role", "official", 1), fact("account_role", "authorized", 2)]
+    entities += [{"entity": "claim", "value": value, "role": role, "group": 1} for role, value in statement]
+    turn = take_turn(parse(text, "ask_why_cannot_add", entities), {}, {}, None, None, POLICY, TODAY)
+    assert turn.frame is not None
+    said = {s.possible["account_role"]: s.claim for s in turn.frame.subjects}
+    assert said[("authorized",)] == Claim(allowed=True), said
+    assert turn.reply is not None and turn.reply.text.startswith("不完全是"), turn.reply
