@@ -14,6 +14,10 @@ TRAINING  := data $(NLU_BUILD)/data
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
+# Rasa keys its training cache by configuration and data, not by the code of the
+# project's components (nor the policy code they read): one cache per version of it.
+CODE_KEY := $(shell cat components/*.py actions/policy/*.py actions/policy/policy.yml 2>/dev/null | sha1sum | cut -c1-12)
+export RASA_CACHE_DIRECTORY := $(CURDIR)/.rasa/cache-$(CODE_KEY)
 
 MODEL_INPUTS := $(CONFIG) domain.yml $(shell find data components -type f -name '*.y*ml' -o -type f -name '*.py' 2>/dev/null) $(NLU_BUILD)/.built
 POLICY_FILES := $(wildcard actions/policy/*.py actions/policy/policy.yml) scripts/build_nlu.py
@@ -58,6 +62,7 @@ train: $(MODEL)  ## Train the model when it is missing or older than its inputs
 
 $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
 	@echo "==> training the assistant with $(CONFIG)"
+	@find .rasa -maxdepth 1 -name 'cache*' ! -name 'cache-$(CODE_KEY)' -exec rm -rf {} + 2>/dev/null || true
 	$(RASA) train --config $(CONFIG) --domain domain.yml --data $(TRAINING) --out models --fixed-model-name assistant
 	@touch $@
 
@@ -127,8 +132,8 @@ agent: $(VENV)/.installed  ## Create a support agent with a token of their own (
 review-export: $(VENV)/.installed  ## Write the maintainers' labels as NLU examples (data/nlu/reviewed.yml); then make retrain
 	@$(PY) -W ignore -m scripts.review_export
 
-retrain: $(VENV)/.installed $(NLU_BUILD)/.built  ## Fine-tune the trained model on the data as it is now (after make review-export): about a minute
-	$(PY) -W ignore -m scripts.retrain --config $(CONFIG)
+retrain: $(VENV)/.installed  ## Write the maintainers' labels into the trained model (after make review-export): seconds, the classifier unchanged
+	$(PY) -W ignore -m scripts.retrain
 
 purge: $(VENV)/.installed  ## Forget conversations older than ASSISTANT_RETENTION_DAYS (180), with their records (DAYS=… to choose)
 	@$(PY) -W ignore -m scripts.purge $(if $(DAYS),--days $(DAYS))

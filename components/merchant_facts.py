@@ -36,6 +36,7 @@ DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "
 IMPLIED = "implied"  # the role of a class the words imply (「所有官方号」: every shop type)
 # Where QuestionWindow keeps the whole text of a message it cut (components/merchant_words.py).
 WHOLE_TEXT = "whole_text"
+SAID = "said_text"  # the message as the merchant typed it (components.merchant_words)
 
 
 class ConfiguredComponent(GraphComponent):

@@ -7,20 +7,24 @@
 - QuestionWindow (after the entity components, before the tokenizer): in a long message
   the intent is read from where the question is, usually its last sentences; the facts
   were already read from the whole text.
+- MerchantTokenizer: jieba with the vocabulary's user dictionary, loaded once per process.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import hashlib
+from pathlib import Path
+from typing import Any, ClassVar, Dict, List, Set, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.policy import load_policy, normalise_text
 from actions.policy.mentions import asking_sentence
-from components.merchant_facts import WHOLE_TEXT, ConfiguredComponent
+from components.merchant_facts import SAID, WHOLE_TEXT, ConfiguredComponent
 
 # Button payloads start with this (Rasa's `/intent{"entity": "value"}`).
 PAYLOAD = "/"
@@ -57,6 +61,13 @@ class MerchantWords(_TextComponent):
     def rewrite(self, text: Text) -> Text:
         return normalise_text(text, load_policy(), self.config["glossary"])
 
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Rewrites each text, keeping the merchant's own words (for what was taught:
+        components.reviewed_examples)."""
+        for message in messages:
+            message.set(SAID, message.get(TEXT))
+        return super().process(messages)
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class QuestionWindow(_TextComponent):
@@ -79,6 +90,26 @@ class QuestionWindow(_TextComponent):
         for message in messages:
             message.set(WHOLE_TEXT, message.get(TEXT))
         return super().process(messages)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
+class MerchantTokenizer(JiebaTokenizer):
+    """Rasa's JiebaTokenizer, loading each user dictionary once per process. jieba's
+    dictionary is global and loading a dictionary again raises its words' frequencies, so
+    a model loaded again in a running server (`PUT /model` after `make retrain`) cut words
+    unlike its training and read some messages differently (「不对不对」)."""
+
+    _loaded: ClassVar[Set[Text]] = set()  # digests of the dictionaries loaded
+
+    @staticmethod
+    def _load_custom_dictionary(path: Text) -> None:
+        import jieba
+
+        for dictionary in sorted(Path(path).glob("*")):
+            digest = hashlib.sha256(dictionary.read_bytes()).hexdigest()
+            if digest not in MerchantTokenizer._loaded:
+                jieba.load_userdict(str(dictionary))
+                MerchantTokenizer._loaded.add(digest)
 
 
 def question_window(text: Text, longer_than: int, max_characters: int, short_sentence: int) -> Text:

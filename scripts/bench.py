@@ -19,6 +19,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -28,7 +29,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import aiohttp
 
-from scripts import loadtest, retrain
+from scripts import loadtest
 from scripts.bad_input import BAD_REQUESTS, WELL_FORMED
 from scripts.stack import BIN, ROOT, Assistant, Stack
 
@@ -77,16 +78,20 @@ def timed(call: Callable[..., object], *args: Any) -> float:
 
 
 def train(
-    workdir: Path, config: str, data: Sequence[Path] = (ROOT / "data",), finetune: Optional[Path] = None, what: str = ""
+    workdir: Path, config: str, data: Sequence[Path] = (ROOT / "data",), taught: Optional[Path] = None, what: str = ""
 ) -> Path:
-    """Train with `config` on `data` into `workdir` (from scratch, or fine-tuning `finetune`
-    as `make retrain` does, with Rasa's cache in workdir/cache); prints the time it took."""
-    name = "finetuned" if finetune else "bench"
-    scratch = [str(BIN / "rasa"), "train", "--config", config, "--domain", "domain.yml", "--data", *map(str, data)]
-    scratch += ["build/nlu/data", "--out", str(workdir), "--fixed-model-name", name]
+    """Train with `config` on `data` into `workdir` (from scratch with Rasa's cache in
+    workdir/cache, or teaching the model `taught` as `make retrain` does); prints the time
+    it took."""
+    name = "taught" if taught else "bench"
+    command = [str(BIN / "rasa"), "train", "--config", config, "--domain", "domain.yml", "--data", *map(str, data)]
+    command += ["build/nlu/data", "--out", str(workdir), "--fixed-model-name", name]
+    if taught:
+        command = [sys.executable, "-m", "scripts.retrain", "--model", str(taught), "--data", *map(str, data)]
+        command += ["--out", str(workdir), "--name", name]
     started = time.perf_counter()
     subprocess.run(
-        retrain.command(finetune, data, workdir, name, config) if finetune else scratch,
+        command,
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -99,7 +104,7 @@ def train(
 
 
 def retrain_after_export(model: Path, workdir: Path, config: str) -> None:
-    """The retrain after `make review-export` adds 20 examples: fine-tuning the model
+    """The retrain after `make review-export` adds 20 examples: teaching the model
     (`make retrain`), then training again with the first training's cache (Rasa retrains
     only the components whose inputs changed; with --model the cache is cold)."""
     from scripts.review import example_lines
@@ -111,7 +116,7 @@ def retrain_after_export(model: Path, workdir: Path, config: str) -> None:
         "out_of_scope": [(f"退货包运费在哪开通 第{n}问", "bench") for n in range(10)],
     }
     (data / "nlu" / "reviewed.yml").write_text(example_lines(examples), encoding="utf-8")
-    train(workdir, config, (data,), finetune=model, what="retrain after export, fine-tuned:")
+    train(workdir, config, (data,), taught=model, what="retrain after export, taught:")
     train(workdir, config, (data,), what="retrain after export, cached:")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
@@ -19,16 +18,13 @@ from typing import Dict, Iterable, Iterator, List, Optional, Text, Tuple
 
 import yaml
 
+from components.reviewed_examples import REVIEWED as REVIEWED_KEY
+from components.reviewed_examples import folded
+
 ROOT = Path(__file__).resolve().parent.parent
 REVIEWED = ROOT / "data" / "nlu" / "reviewed.yml"  # written by `make review-export` only
 NEAR_COPY = 0.9  # a sentence this similar to a benchmark sentence is that sentence
-_NOT_WORD = re.compile(r"[\W_]+")
 _MASKED = re.compile(r"〔[^〕]+〕")  # what actions.privacy leaves of personal data
-
-
-def folded(text: Text) -> Text:
-    """The text as sentences are compared: width and case folded, only word characters."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def near_copy(text: Text, sentences: Iterable[Text]) -> Optional[Text]:
@@ -99,7 +95,7 @@ def example_lines(examples: Dict[Text, List[Tuple[Text, Text]]]) -> Text:
         "nlu:",
     ]
     for intent in sorted(examples):
-        lines += [f"- intent: {intent}", "  examples:"]
+        lines += [f"- intent: {intent}", "  metadata:", f"    {REVIEWED_KEY}: true", "  examples:"]
         seen = set()
         for text, note in sorted(examples[intent]):
             if folded(text) not in seen:

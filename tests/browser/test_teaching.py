@@ -1,25 +1,26 @@
 """Issue 29's loop, end to end: a merchant message the model gets wrong → listed in the
 console's 待改进的问题 → a maintainer labels it → `make review-export` and `make retrain`
 (into a copy of data/, so the repository is left as it was) → the model loaded again
-answers the same message with the question type it was taught, and the group has left
-the list. On a stack of its own: the test swaps its model."""
+answers the same message with the question type it was taught, reads every held-out
+sentence exactly as before, and the group has left the list. On a stack of its own: the
+test swaps its model."""
 
 import shutil
 import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List, Tuple
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
-from scripts import retrain
 from scripts.stack import ROOT, UNLIMITED, Stack
 from tests.browser.helpers import ConsolePage, wait
+from tests.nlu.test_heldout import HELDOUT, examples
 
-WRONG = "怎么才能把别人家的东西挂上去"  # the shipped model falls back on it
+WRONG = "外头的品咋弄进来"  # the shipped model falls back on it
 TAUGHT = "ask_why_cannot_add"
 
 
@@ -33,11 +34,18 @@ def intent_of(stack: Stack, text: str) -> str:
     return stack.assistant.parse(text)["intent"]["name"]
 
 
+def readings(stack: Stack) -> List[Tuple[str, float]]:
+    """How the model reads each held-out sentence (never trained on): intent, confidence."""
+    parsed = [stack.assistant.parse(text)["intent"] for _, text in examples(HELDOUT)]
+    return [(intent["name"], round(intent["confidence"], 4)) for intent in parsed]
+
+
 def test_a_label_exported_and_retrained_teaches_the_assistant(driver, own, tmp_path):
     if intent_of(own, WRONG) == TAUGHT:
         pytest.skip(f"this model already understands 「{WRONG}」: pick another message it gets wrong")
     own.assistant.say(f"teach-{uuid.uuid4().hex}", WRONG)
     auth = own.assistant.trusted
+    before = readings(own)
 
     console = ConsolePage(driver, own.assistant.url).load()
     console.enter(own.token)
@@ -61,13 +69,15 @@ def test_a_label_exported_and_retrained_teaches_the_assistant(driver, own, tmp_p
         check=True,
     )
     assert "新增 1 条" in exported.stdout, exported.stdout
+    taught = [sys.executable, "-m", "scripts.retrain", "--model", str(own.model), "--data", str(data)]
     subprocess.run(
-        retrain.command(own.model, [data], tmp_path, "taught"), cwd=ROOT, env=env, capture_output=True, check=True
+        [*taught, "--out", str(tmp_path), "--name", "taught"], cwd=ROOT, env=env, capture_output=True, check=True
     )
     status, _ = own.assistant.call("PUT", f"/model?token={own.token}", {"model_file": str(tmp_path / "taught.tar.gz")})
     assert status == 204
 
     assert intent_of(own, WRONG) == TAUGHT
+    assert readings(own) == before  # what it understood before, it understands the same
     listed = own.assistant.call("GET", "/assist/unanswered", headers=auth)[1]["groups"]
     assert all(WRONG not in g["text"] for g in listed)
     Path(tmp_path / "taught.tar.gz").unlink()

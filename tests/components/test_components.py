@@ -5,8 +5,8 @@ import yaml
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.merchant_facts import WHOLE_TEXT, MerchantFacts, QuestionCues
-from components.merchant_words import MerchantWords, QuestionWindow
+from components.merchant_facts import SAID, WHOLE_TEXT, MerchantFacts, QuestionCues
+from components.merchant_words import MerchantTokenizer, MerchantWords, QuestionWindow
 from scripts.stack import ROOT
 
 CONFIG = {item["name"].split(".")[-1]: item for item in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]}
@@ -25,6 +25,7 @@ def test_merchant_words_rewrite_text_but_never_a_buttons_payload():
     said, button = message("When 個體店 关方号"), message("/ask_when_effective")
     words.process([said, button])
     assert said.get(TEXT) == "什么时候 个体店 官方号"
+    assert said.get(SAID) == "When 個體店 关方号"  # the merchant's own words, for what was taught
     assert button.get(TEXT) == "/ask_when_effective"
 
 
@@ -88,3 +89,23 @@ def test_a_cue_under_a_denial_is_marked_denied(cues):
     cues.process([said])
     found = {(e["entity"], e["value"], e.get("role")) for e in said.get(ENTITIES) or []}
     assert found == {("question", "ask_keep_selling_as_creator", "denied")}
+
+
+def test_the_tokenizer_loads_each_user_dictionary_once_per_process(tmp_path, monkeypatch):
+    """jieba's dictionary is global and grows its words' frequencies at each load, so a
+    model loaded again would cut words unlike its training: a dictionary is loaded once."""
+    import jieba
+
+    loaded = []
+    monkeypatch.setattr(jieba, "load_userdict", loaded.append)
+    monkeypatch.setattr(MerchantTokenizer, "_loaded", set())
+    first, again = tmp_path / "model-1", tmp_path / "model-2"
+    for directory in (first, again):  # the same dictionary, copied into two models
+        directory.mkdir()
+        (directory / "userdict.txt").write_text("官方号\n授权号\n", encoding="utf-8")
+    MerchantTokenizer._load_custom_dictionary(str(first))
+    MerchantTokenizer._load_custom_dictionary(str(again))
+    assert loaded == [str(first / "userdict.txt")]
+    (again / "userdict.txt").write_text("官方号\n授权号\n橱窗\n", encoding="utf-8")  # another dictionary
+    MerchantTokenizer._load_custom_dictionary(str(again))
+    assert loaded == [str(first / "userdict.txt"), str(again / "userdict.txt")]

@@ -2,7 +2,7 @@
 
 from collections import Counter
 from pathlib import Path
-from typing import List, Tuple
+from typing import Any, List, Tuple
 
 import yaml
 
@@ -13,13 +13,16 @@ MIN_ACCURACY = 0.95
 
 
 def examples(path: Path) -> List[Tuple[str, str]]:
+    """(intent, text) of each example, written as a block (「examples: |」) or as a list
+    of `text:` entries (data/nlu/reviewed.yml)."""
     blocks = yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
-    return [
-        (block["intent"], line.strip()[2:].strip())
-        for block in blocks
-        if "intent" in block
-        for line in block["examples"].strip().splitlines()
-    ]
+    return [(block["intent"], text) for block in blocks if "intent" in block for text in _texts(block["examples"])]
+
+
+def _texts(listed: Any) -> List[str]:
+    if isinstance(listed, list):
+        return [str(entry["text"]) for entry in listed]
+    return [line.strip()[2:].strip() for line in listed.strip().splitlines()]
 
 
 def test_heldout_shares_no_example_with_the_training_data():
