@@ -444,6 +444,10 @@ def _main(
         # 「这个限制是所有店铺类型都适用吗」, 「哪几类店铺的号要受这个限制」: a class the rule
         # is asked of, whom it binds.
         return WHO
+    if understood.why and intent == FALLBACK and not cues and ranking[:1] and ranking[0][0] == REASON:
+        # "Why did Douyin introduce this rule?": the words ask why and the unsure
+        # classifier's likeliest question is the reason.
+        return REASON
     answering = pending in TOPICS and intent in (FALLBACK, INFORM)
     alone = next((q for q in cues if TOPICS[q].asked_by_words), None)
     if intent == FALLBACK and alone and not understood.about_the_rule(True):

@@ -86,7 +86,9 @@ def answer(frame: Frame, as_of: Optional[dt.date] = None, policy: Optional[Polic
         checked = position == 0 and frame.claims
         # Only the main question, when the words ask nothing else, is answered for the
         # accounts the rule binds with the exemptions named; a further one is left out.
-        sole = position == 0 and not any(TOPICS[q].asked_by_words for q in asked[1:])
+        # So is a claim checked (as `_checked` weighs it): 「那从选品广场加进橱窗就能绕开了吧」
+        # is checked for the accounts the rule binds, whatever else is asked.
+        sole = position == 0 and (bool(checked) or not any(TOPICS[q].asked_by_words for q in asked[1:]))
         cases, split = _cases(frame, topic, TOPICS[asked[0]], checked, sole, today, policy)
         if split:
             ask = ask or (split if position == 0 else None)

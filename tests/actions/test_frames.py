@@ -467,3 +467,25 @@ def test_a_value_named_beside_the_only_one_is_stated_the_opposite():
     said = {s.possible["account_role"]: s.claim for s in turn.frame.subjects}
     assert said[("authorized",)] == Claim(allowed=True), said
     assert turn.reply is not None and turn.reply.text.startswith("不完全是"), turn.reply
+
+
+def test_a_claim_checked_beside_another_question_is_checked_for_the_accounts_the_rule_binds():
+    """「那从选品广场加进橱窗就能绕开了吧 别家的号怎么还在挂」: the claim is checked (不对)
+    for the merchant's accounts the rule binds, not dropped for the role it would ask."""
+    text = "橱窗加不了 那从选品广场加进橱窗就能绕开了吧 别家的号怎么还在挂"
+    entities = [fact("scene", "showcase"), fact("scene", "selection_plaza"), *claim(Claim(allowed=True))]
+    entities.append({"entity": "question", "value": "ask_why_others_still_sell"})
+    turn = take_turn(parse(text, "ask_why_others_still_sell", entities), {}, {}, None, None, POLICY, TODAY)
+    reply = turn.reply.text if turn.reply else ""
+    assert reply.startswith("不对") and "选品广场" in reply, reply
+
+
+@pytest.mark.parametrize("likeliest, asked", [("ask_rule_reason", "ask_rule_reason"), ("ask_rule_status", None)])
+def test_why_is_the_reason_when_the_unsure_classifier_finds_it_likeliest(likeliest, asked):
+    """ "Why did Douyin introduce this rule?": no cue, an unsure classifier; the words ask
+    why and its likeliest question is the reason. Another likeliest one is not guessed."""
+    ranking = [{"name": likeliest, "confidence": 0.57}, {"name": "ask_when_effective", "confidence": 0.5}]
+    intent = {"name": "nlu_fallback", "confidence": 0.45}
+    parsed = {"text": "为什么 did douyin introduce this 规则?", "intent": intent, "intent_ranking": ranking}
+    turn = take_turn(parsed, {}, {}, None, None, POLICY, TODAY)
+    assert (turn.frame.asks[0] if turn.frame else None) == asked
