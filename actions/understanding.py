@@ -348,6 +348,7 @@ def _asked(
     general = not TOPICS[main].view and not TOPICS[main].suggests_topics
     said_who = any(understood.claimed.get(name) or understood.denied.get(name) for name in WHO_INPUTS)
     own_kind = main in (BEYOND, ERROR_LOCATION, CREATOR, PASTED_ERROR)
+    own_verdict = VERDICT in cues and not own_kind and said_who
     if VERDICT in cues and not own_kind and (said_who or general and unsure):
         # 「我们专卖店的授权号…还能带联盟货吧」: a merchant who says who they are and asks
         # whether they may is asking for their verdict first (the dates, the reason or
@@ -355,7 +356,7 @@ def _asked(
         asked = _first(VERDICT, asked)
     scenes_named = bool(understood.claimed.get("scene"))
     named = [q for q in cues if (TOPICS[q].asked_by_words or q == WHERE and scenes_named) and q != main]
-    if unsure and named and not TOPICS[main].asked_by_words:
+    if unsure and named and not TOPICS[main].asked_by_words and not (own_verdict and main == VERDICT):
         # 「别人能带我不能带 这是在搞灰度吗」, 「短视频和橱窗的商品分别在哪加」, 「授权号又不是
         # 官方号，凭啥也被管」: an unsure classifier's question comes after the one the
         # words name.

@@ -489,3 +489,18 @@ def test_why_is_the_reason_when_the_unsure_classifier_finds_it_likeliest(likelie
     parsed = {"text": "为什么 did douyin introduce this 规则?", "intent": intent, "intent_ranking": ranking}
     turn = take_turn(parsed, {}, {}, None, None, POLICY, TODAY)
     assert (turn.frame.asks[0] if turn.frame else None) == asked
+
+
+def test_a_merchant_who_says_who_they_are_and_asks_whether_they_may_gets_the_verdict_first():
+    """「…用的都是专营店的授权号，他们直播间还能带别家的货吗」: the words also read as
+    others still selling, but whether these accounts may is asked: the verdict first."""
+    text = "店里几个主播用的都是我们专营店的授权号，他们直播间还能带别家的货吗"
+    entities = [fact("shop_type", "specialty"), fact("account_role", "authorized"), fact("scene", "live_before")]
+    entities += [{"entity": "question", "value": q} for q in ("ask_why_others_still_sell", "ask_why_cannot_add")]
+    ranking = [
+        {"name": "ask_why_cannot_add", "confidence": 0.5},
+        {"name": "ask_why_others_still_sell", "confidence": 0.4},
+    ]
+    parsed = {**parse(text, "nlu_fallback", entities), "intent_ranking": ranking}
+    turn = take_turn(parsed, {}, {}, None, None, POLICY, TODAY)
+    assert turn.reply is not None and turn.reply.text.startswith("不能。"), turn.reply
