@@ -264,13 +264,13 @@ def _is_denied(text: str, mention: Mention) -> bool:
     return bool(_DENIED.search(before)) and not before.endswith(("是不是", "是否"))
 
 
-def _is_wished(text: str, mention: Mention, exemption_set_against: bool = False) -> bool:
+def _is_wished(text: str, mention: Mention, exemption_set_against: bool) -> bool:
     """Wished for, left, or someone else's (see the module docstring)."""
     before = _clause_before(text, mention)
     # 「一个是别人家跨境店授权的」: someone else's, named in turn, is a subject of its own;
     # so is someone else's exemption set against the merchant's case (「我们旗舰店不能带
     # 隔壁跨境店的号就可以」): the rule deciding it apart is what tells them apart.
-    elses = mention.dimension in _SINGLE and _someone_elses(text, mention) and not _IN_TURN.search(before)
+    elses = mention.dimension in _SINGLE and _SOMEONE_ELSES.search(before) and not _IN_TURN.search(before)
     return bool(_WISHED.search(before) or elses and not exemption_set_against)
 
 
