@@ -44,11 +44,8 @@ def folded(text: Text) -> Text:
 
 def taught_by(examples: Iterable[Message]) -> Taught:
     """The reviewed examples among `examples`, folded, with their intents."""
-    return {
-        folded(_said(example)): str(example.get(INTENT))
-        for example in examples
-        if _reviewed(example) and folded(_said(example))
-    }
+    said = ((folded(_said(example)), example) for example in examples if _reviewed(example))
+    return {text: str(example.get(INTENT)) for text, example in said if text}
 
 
 def write(directory: Path, taught: Taught) -> None:

@@ -84,11 +84,12 @@ def train(
     workdir/cache, or teaching the model `taught` as `make retrain` does); prints the time
     it took."""
     name = "taught" if taught else "bench"
-    command = [str(BIN / "rasa"), "train", "--config", config, "--domain", "domain.yml", "--data", *map(str, data)]
-    command += ["build/nlu/data", "--out", str(workdir), "--fixed-model-name", name]
     if taught:
         command = [sys.executable, "-m", "scripts.retrain", "--model", str(taught), "--data", *map(str, data)]
         command += ["--out", str(workdir), "--name", name]
+    else:
+        command = [str(BIN / "rasa"), "train", "--config", config, "--domain", "domain.yml", "--data", *map(str, data)]
+        command += ["build/nlu/data", "--out", str(workdir), "--fixed-model-name", name]
     started = time.perf_counter()
     subprocess.run(
         command,
