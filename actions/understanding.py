@@ -25,6 +25,7 @@ from actions.policy.statements import ASKED_WITH, after_closing
 FALLBACK, OUT_OF_SCOPE, INFORM = "nlu_fallback", "out_of_scope", "inform_profile"
 # Entities the NLU adds beside the engine's inputs (components/merchant_facts.py).
 DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "blocked", "each", "claim"
+ELSES = "others"  # the role of someone else's shop type or role
 IMPLIED = "implied"  # the role of a class the words imply
 # Chit-chat: answered as such only when the message carries nothing about the rule.
 SMALL_TALK = ("greet", "thank", "goodbye", "affirm", "deny", "bot_challenge")
@@ -108,6 +109,7 @@ class Understanding:
     worded: Tuple[str, ...] = ()
     claimed: Values = field(default_factory=dict)
     denied: Values = field(default_factory=dict)
+    others: Values = field(default_factory=dict)  # someone else's (「隔壁家的官方号」)
     product_source: Optional[str] = None
     errors: Tuple[ErrorMessage, ...] = ()
     blocked: bool = False
@@ -137,12 +139,12 @@ class Understanding:
         return self.intent == FALLBACK or self.intent in TOPICS and not self.sure
 
     def about_the_rule(self, asks: bool) -> bool:
-        """Whether the message carries facts of the rule: a role, whose products, a
-        pasted error, being blocked; or a shop type with a scene or the rule named
-        (「跨境店需要改成只挂本店商品吗」); or one of them in a message that asks
-        something (`asks`) the classifier did not call out of scope.
-        「旗舰店的物流」 and 「把“欢迎来到直播间”翻译成日语」 are not about the rule."""
-        named = {name for name, values in {**self.claimed, **self.denied}.items() if values}
+        """Whether the message carries facts of the rule: a role (the merchant's or
+        someone else's: 「隔壁家的官方号怎么还在带」), whose products, a pasted error, being
+        blocked; or a shop type with a scene or the rule named (「跨境店需要改成只挂本店商品吗」);
+        or one of them in a message that asks something (`asks`) the classifier did not
+        call out of scope. 「旗舰店的物流」 and 「把“欢迎来到直播间”翻译成日语」 are not about the rule."""
+        named = {name for said in (self.claimed, self.denied, self.others) for name, values in said.items() if values}
         weak = named & set(_WEAK)
         strong = named - set(_WEAK) or self.product_source or self.errors or self.blocked or weak and self.rule_named
         weak = weak or self.rule_named
@@ -168,14 +170,14 @@ def understand(
     said = set(worded)
     if name == FALLBACK and ranking and ranking[0][0] == OUT_OF_SCOPE:
         name = OUT_OF_SCOPE
-    claimed, denied = _values(entities, PROFILE, policy)
+    claimed, denied = (_values(entities, PROFILE, policy, role) for role in (None, DENIED))
     text = str(parse.get("text") or "")
     closed = after_closing(text)
     if closed and not claimed.get("account_role"):
         # After the shop is closed the account is unbound, whatever else the words deny.
         claimed = {**claimed, "account_role": policy.unbound_roles}
         denied = {name: values for name, values in denied.items() if name != "account_role"}
-    sources, _ = _values(entities, ("product_source",), policy)
+    sources = _values(entities, ("product_source",), policy)
     found = {str(e.get("value")) for e in entities if e.get("entity") == ERROR}
     cues = [q for q in worded if q in TOPICS]
     disowned = tuple(str(e.get("value")) for e in spoken if e.get("role") == DENIED)
@@ -184,6 +186,7 @@ def understand(
         confidence=float(intent.get("confidence") or 0.0),
         claimed=claimed,
         denied=denied,
+        others=_values(entities, PROFILE, policy, ELSES),
         product_source=(sources.get("product_source") or (None,))[-1],
         errors=tuple(error for key, error in policy.errors.items() if key in found),
         blocked=any(e.get("entity") == BLOCKED and not _asked_whether(text, e) for e in entities),
@@ -226,7 +229,7 @@ def _groups(entities: List[Dict[str, Any]], policy: Policy) -> Tuple[Values, ...
     )
     if len(numbers) < 2:
         return ()
-    per_group = [_values([e for e in entities if e.get("group") == n], PROFILE, policy)[0] for n in numbers]
+    per_group = [_values([e for e in entities if e.get("group") == n], PROFILE, policy) for n in numbers]
     shared = {
         name: values
         for name in PROFILE
@@ -313,22 +316,24 @@ def profile(
     return claimed, denied
 
 
-def _values(entities: List[Dict[str, Any]], inputs: Sequence[str], policy: Policy) -> Tuple[Values, Values]:
-    """Claimed and denied values of `inputs`, canonical, in the order said."""
-    found: Dict[bool, Dict[str, List[str]]] = {True: {}, False: {}}
+def _values(
+    entities: List[Dict[str, Any]], inputs: Sequence[str], policy: Policy, role: Optional[str] = None
+) -> Values:
+    """The values of `inputs` the entities of `role` name (None: the merchant's own),
+    canonical, in the order said."""
+    found: Dict[str, List[str]] = {}
     for entity in sorted(entities, key=lambda e: e.get("start") or 0):
         name = str(entity.get("entity"))
-        if name not in inputs:
+        if name not in inputs or entity.get("role") != role:
             continue
         try:
             value = normalise(name, str(entity.get("value")), policy)
         except UnknownValueError:
             continue
-        values = found[entity.get("role") == DENIED].setdefault(name, [])
+        values = found.setdefault(name, [])
         if value not in values:
             values.append(value)
-    claimed, denied = ({k: tuple(v) for k, v in found[side].items()} for side in (False, True))
-    return claimed, denied
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def _asked(

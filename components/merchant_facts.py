@@ -2,8 +2,9 @@
 
 - MerchantFacts (after EntitySynonymMapper): the entities of the engine's inputs become
   canonical ids; descriptions the vocabulary's patterns match are added; a value the
-  merchant denies (不是跨境店) gets the role `denied`, so no slot takes it; a value a
-  correction replaced is dropped; a pasted platform error becomes an `error` entity.
+  merchant denies (不是跨境店) gets the role `denied`, so no slot takes it, and so does
+  someone else's (「隔壁家的官方号」), with the role `others`; a value a correction
+  replaced is dropped; a pasted platform error becomes an `error` entity.
   Several subjects in one message (「旗舰店的号和个体店的号」) are kept apart by Rasa's
   entity `group`; a class (「所有类型的店」) becomes an `each` entity naming the input (with the
   role `implied` when the words imply it: 「所有官方号」 asks of every shop type);
@@ -29,10 +30,11 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.policy import INPUTS, UnknownValueError, load_policy, match_errors, normalise
 from actions.policy.claims import encode
-from actions.policy.mentions import Mention, classes, is_denied_at, read_mentions
+from actions.policy.mentions import Mention, classes, is_denied_at, read_mentions, someone_elses
 from actions.policy.statements import Statement, places_apart, read_statements
 
 DENIED, QUESTION, ERROR, BLOCKED, EACH, CLAIM = "denied", "question", "error", "blocked", "each", "claim"
+ELSES = "others"  # the role of someone else's shop type or role (「隔壁家的官方号」)
 IMPLIED = "implied"  # the role of a class the words imply (「所有官方号」: every shop type)
 # Where QuestionWindow keeps the whole text of a message it cut (components/merchant_words.py).
 WHOLE_TEXT = "whole_text"
@@ -66,8 +68,10 @@ class MerchantFacts(ConfiguredComponent):
             entities = message.get(ENTITIES) or []
             others = [e for e in entities if e.get("entity") not in INPUTS]
             found = [m for m in map(_mention, entities) if m is not None]
-            mentions = places_apart(text, read_mentions(text, found, load_policy()))
+            policy = load_policy()
+            mentions = places_apart(text, read_mentions(text, found, policy))
             facts = [_entity(m) for m in mentions]
+            facts += [{**_entity(m), "role": ELSES} for m in someone_elses(text, found, policy)]
             facts += [
                 _whole(text, EACH, name, **({} if said else {"role": IMPLIED}))
                 for name, said in classes(text, mentions).items()

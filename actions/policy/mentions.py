@@ -93,13 +93,10 @@ class Mention:
 def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[Mention]:
     """The mentions of `text`: `found` plus the patterns, each judged claimed or denied,
     in the order said; superseded and restating mentions are left out."""
-    mentions = sorted([*found, *_patterns(text, found, policy)], key=lambda m: m.start)
+    mentions = _all_mentions(text, found, policy)
     bare = _without(text, mentions)
-    exemptions = {*policy.exempt_shop_types, *policy.unbound_roles}
     mentions = [
-        replace(m, denied=_is_denied(bare, m))
-        for m in mentions
-        if not _is_wished(text, m, m.value in exemptions and _set_against(m, mentions))
+        replace(m, denied=_is_denied(bare, m)) for m in mentions if _whose(text, m, mentions, policy) == _THEIRS
     ]
     mentions = sorted([*mentions, *_ruled_out(text, mentions, policy)], key=lambda m: m.start)
     questions = [m for m in _SENTENCE.finditer(text) if _QUESTION_END.search(m.group())]
@@ -114,6 +111,17 @@ def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[M
     unbound = policy.unbound_roles
     described = _self_described(_qualified(text, mentions, policy), unbound)
     return subjects(text, _products(text, described, policy), unbound)
+
+
+def someone_elses(text: str, found: Sequence[Mention], policy: Policy) -> List[Mention]:
+    """The shop types and roles `text` names as someone else's (「隔壁家的官方号」): not the
+    merchant's, but what the message is about."""
+    mentions = _all_mentions(text, found, policy)
+    return [m for m in mentions if _whose(text, m, mentions, policy) == _ELSES]
+
+
+def _all_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[Mention]:
+    return sorted([*found, *_patterns(text, found, policy)], key=lambda m: m.start)
 
 
 def _without(text: str, mentions: Sequence[Mention]) -> str:
@@ -264,14 +272,22 @@ def _is_denied(text: str, mention: Mention) -> bool:
     return bool(_DENIED.search(before)) and not before.endswith(("是不是", "是否"))
 
 
-def _is_wished(text: str, mention: Mention, exemption_set_against: bool) -> bool:
-    """Wished for, left, or someone else's (see the module docstring)."""
+_THEIRS, _WISHED_FOR, _ELSES = "theirs", "wished", "elses"
+
+
+def _whose(text: str, mention: Mention, mentions: Sequence[Mention], policy: Policy) -> str:
+    """Whether a mention is the merchant's (`_THEIRS`), wished for or left, or someone
+    else's (see the module docstring)."""
     before = _clause_before(text, mention)
+    if _WISHED.search(before):
+        return _WISHED_FOR
     # 「一个是别人家跨境店授权的」: someone else's, named in turn, is a subject of its own;
     # so is someone else's exemption set against the merchant's case (「我们旗舰店不能带
     # 隔壁跨境店的号就可以」): the rule deciding it apart is what tells them apart.
-    elses = mention.dimension in _SINGLE and _SOMEONE_ELSES.search(before) and not _IN_TURN.search(before)
-    return bool(_WISHED.search(before) or elses and not exemption_set_against)
+    exemption = mention.value in {*policy.exempt_shop_types, *policy.unbound_roles}
+    if exemption and _set_against(mention, mentions) or mention.dimension not in _SINGLE:
+        return _THEIRS
+    return _ELSES if _SOMEONE_ELSES.search(before) and not _IN_TURN.search(before) else _THEIRS
 
 
 def _someone_elses(text: str, mention: Mention) -> bool:

@@ -504,3 +504,16 @@ def test_a_merchant_who_says_who_they_are_and_asks_whether_they_may_gets_the_ver
     parsed = {**parse(text, "nlu_fallback", entities), "intent_ranking": ranking}
     turn = take_turn(parsed, {}, {}, None, None, POLICY, TODAY)
     assert turn.reply is not None and turn.reply.text.startswith("不能。"), turn.reply
+
+
+@pytest.mark.parametrize("entities", [[{**fact("account_role", "official"), "role": "others"}], []])
+def test_someone_elses_account_makes_an_unsure_question_one_of_the_rule(entities):
+    """「…那隔壁家的官方号怎么还在带？」: no cue and an unsure classifier, but an account
+    named, even someone else's, is a fact of the rule: its question is answered (why
+    others still sell: the gradual rollout, 六/Q4), not declined as a guess; it is not
+    the merchant's account. With no fact at all, the guess is declined."""
+    text = "哦，说白了就是怕买家分不清。那隔壁家的官方号怎么还在带？"
+    intent = {"name": "ask_why_others_still_sell", "confidence": 0.6}
+    turn = take_turn({**parse(text, "", entities), "intent": intent}, {}, {}, None, None, POLICY, TODAY)
+    assert (turn.reply is not None and "逐步随机" in turn.reply.text) is bool(entities), turn.reply
+    assert not turn.claimed.get("account_role")

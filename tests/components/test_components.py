@@ -51,6 +51,19 @@ def test_merchant_facts_mark_denied_values_and_name_a_pasted_error():
     assert ("error", "live_limit", None) in found
 
 
+def test_merchant_facts_mark_someone_elses_values_apart_from_the_merchants():
+    spacy_found = [
+        {"entity": "account_role", "value": "official", "start": 2, "end": 5},
+        {"entity": "account_role", "value": "official", "start": 13, "end": 16},
+    ]
+    said = message("我们官方号不能带了 隔壁家官方号怎么还在带", **{ENTITIES: spacy_found})
+    MerchantFacts({}).process([said])
+    found = [(e["entity"], e["value"], e["start"], e.get("role")) for e in said.get(ENTITIES)]
+    assert ("account_role", "official", 2, None) in found
+    assert ("account_role", "official", 13, "others") in found
+    assert ("account_role", "official", 13, None) not in found
+
+
 @pytest.fixture
 def cues():
     return QuestionCues({**QuestionCues.get_default_config(), **config_of("QuestionCues")})
