@@ -410,8 +410,10 @@ def _asked(
         verdicts = [] if understood.errors else [q for q in asked if q in (PASTED_ERROR, VERDICT)]
         asked = [q for q in asked if q not in (PASTED_ERROR, VERDICT)] + verdicts
     if _RESTATED.search(text) and any(q not in (VERDICT, PASTED_ERROR) for q in asked):
-        # 「…只能卖本店商品了对吧，这个从哪天开始的」: the restated rule is no question.
-        asked = [q for q in asked if q not in (VERDICT, PASTED_ERROR)]
+        # 「…只能卖本店商品了对吧，这个从哪天开始的」: the restated rule is no question; asked
+        # why (「为什么不能带联盟了，去哪里改」), its reason is.
+        instead = [REASON] if understood.why else []
+        asked = [r for q in asked for r in (instead if q in (VERDICT, PASTED_ERROR) else [q])]
     return tuple(dict.fromkeys(asked))
 
 

@@ -30,9 +30,13 @@ _CHECK_TAGS = (
 )
 _TAG = re.compile(r"(" + _CHECK_TAGS + r"|吧|咯|喽|啰|了没有?)[\s。？?！!~～.,，]*$")
 _CLAUSE_TAG = re.compile(r"(" + _CHECK_TAGS + r")[\s。？?！!~～.,，]*$")
-# 「是说今年12月吗」: a clause that asks what something said means (a sentence opening
-# with 是不是 is mentions.CHECKS); 「…是不是还能带」: a statement asked midway.
-_MEANING = re.compile(r"^(请问)?(是说|是指|指的是|意思是)")
+# 「是说今年12月吗」: a clause that asks what something said means, or restates it in
+# other words to have it confirmed (「意思就是跨境店随便带？」, 「那就是每场都只能上本店的？」);
+# a sentence opening with 是不是 is mentions.CHECKS. 「…是不是还能带」: a statement asked midway.
+_MEANING = re.compile(
+    r"^(请问|所以|那|那么)?(是说|是指|指的是|意思(就)?是|也就是说|就是说|那就是|换句话说|换言之|简单(来)?说|"
+    r"总(的来|而言之|之)说?|说白了(就是)?|照(你)?这么说|这么说(来)?|按(你|您)(的|这么)?说(的|法)?)"
+)
 _MIDWAY = re.compile(
     r"是不是|是否|(?<![不还就也要总但只正真倒可])是(?![不否的])(?=[^，,。？?！!\s]{2,}?(吗|么)(\s*还是|[\s？?。]*$))"
 )

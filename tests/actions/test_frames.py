@@ -517,3 +517,23 @@ def test_someone_elses_account_makes_an_unsure_question_one_of_the_rule(entities
     turn = take_turn({**parse(text, "", entities), "intent": intent}, {}, {}, None, None, POLICY, TODAY)
     assert (turn.reply is not None and "逐步随机" in turn.reply.text) is bool(entities), turn.reply
     assert not turn.claimed.get("account_role")
+
+
+def test_a_verdict_stated_to_be_checked_asks_the_verdict_whatever_an_unsure_classifier_says():
+    """「我们企业店官方号，那就是每一场直播都只能上本店的？」: the classifier, unsure,
+    guesses the showcase's sync; the claim is checked instead."""
+    text = "我们企业店官方号，那就是每一场直播都只能上本店的？"
+    entities = [fact("shop_type", "enterprise"), fact("account_role", "official"), *claim(Claim(allowed=False))]
+    intent = {"name": "ask_why_live_products_not_in_showcase", "confidence": 0.52}
+    turn = take_turn({**parse(text, "", entities), "intent": intent}, {}, {}, None, None, POLICY, TODAY)
+    assert turn.reply is not None and turn.reply.text.startswith("是的，您企业店的官方账号"), turn.reply
+
+
+def test_why_a_restriction_beside_another_question_asks_its_reason():
+    """「…为什么不能带联盟了，去哪里改成本店商品」: the restriction named is no question of
+    its own, but why it holds is: the reason, then where."""
+    text = "专卖店授权号为什么不能带联盟了，去哪里改成本店商品"
+    entities = [fact("shop_type", "exclusive"), fact("account_role", "authorized")]
+    entities += [{"entity": "question", "value": "ask_where_to_operate"}]
+    turn = take_turn(parse(text, "ask_why_cannot_add", entities), {}, {}, None, None, POLICY, TODAY)
+    assert turn.frame is not None and turn.frame.asks[:2] == ("ask_rule_reason", "ask_where_to_operate")

@@ -97,6 +97,20 @@ def test_further_questions_and_being_blocked_become_entities(cues):
     assert any(entity == "blocked" for entity, _ in entities)
 
 
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("企业店官方号直播能带别家货不", ["ask_why_cannot_add"]),  # asked 「A…不」
+        ("意思就是别的店都只能带自己的货", []),  # 只能带 is no one still selling
+        ("别的店都能带别家的货", ["ask_why_others_still_sell"]),
+    ],
+)
+def test_a_question_is_read_from_its_grammar(cues, text, asked):
+    said = message(text)
+    cues.process([said])
+    assert [e["value"] for e in said.get(ENTITIES) or [] if e["entity"] == "question"] == asked
+
+
 def test_a_cue_under_a_denial_is_marked_denied(cues):
     said = message("我们不是达人收款用的那种 正常运营的店", **{WHOLE_TEXT: "我们不是达人收款用的那种 正常运营的店"})
     cues.process([said])

@@ -125,6 +125,10 @@ def test_the_time_after_the_shop_is_closed_is_read(text, after):
         ("还在内测吗", None, Status.INTERNAL_TEST),
         ("现在还有哪类店铺的授权号没生效吗", None, Status.NOT_YET),
         ("那是刚上线的功能吧 过阵子就恢复了？", None, Status.INTERNAL_TEST),
+        # the rule restated in other words, to have it confirmed
+        ("换句话说以后橱窗里只能放本店商品了？", False, None),
+        ("懂了，那就是每一场直播都只能上本店的？", False, None),
+        ("意思就是跨境店随便带？", True, None),
     ],
 )
 def test_a_claim_to_check_is_read_from_its_words(text, allowed, status):
