@@ -103,6 +103,10 @@ def test_further_questions_and_being_blocked_become_entities(cues):
         ("企业店官方号直播能带别家货不", ["ask_why_cannot_add"]),  # asked 「A…不」
         ("意思就是别的店都只能带自己的货", []),  # 只能带 is no one still selling
         ("别的店都能带别家的货", ["ask_why_others_still_sell"]),
+        ("内测是哪段时间", ["ask_when_effective"]),  # a time asked of any span
+        ("这是啥原因", ["ask_rule_reason"]),  # a cause asked with any question word
+        ("短视频能挂多少个", ["ask_limit_quota"]),  # how many may be added
+        ("能上几号的直播", ["ask_when_effective"]),  # a date, not a number
     ],
 )
 def test_a_question_is_read_from_its_grammar(cues, text, asked):
