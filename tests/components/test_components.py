@@ -107,6 +107,7 @@ def test_further_questions_and_being_blocked_become_entities(cues):
         ("这是啥原因", ["ask_rule_reason"]),  # a cause asked with any question word
         ("短视频能挂多少个", ["ask_limit_quota"]),  # how many may be added
         ("能上几号的直播", ["ask_when_effective"]),  # a date, not a number
+        ("达人自己的号，绑了个体店只为收款", ["ask_keep_selling_as_creator"]),  # a shop kept to be paid
     ],
 )
 def test_a_question_is_read_from_its_grammar(cues, text, asked):

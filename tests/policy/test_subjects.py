@@ -96,6 +96,20 @@ def test_an_account_of_the_shop_is_not_an_unbound_one(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "我们是普通的店，官方号直播能带联盟吗",
+        "国内店铺的授权号橱窗能放联盟吗",
+        "we're a regular shop, can our official account add 联盟商品?",
+    ],
+)
+def test_an_ordinary_shop_is_not_a_cross_border_one(text):
+    """「普通店」: whatever its type, not the exempt one, so the verdict needs no type."""
+    _, mentions = read(text)
+    assert [(m.value, m.denied) for m in mentions if m.dimension == "shop_type"] == [("cross_border", True)]
+
+
+@pytest.mark.parametrize(
     "text, after",
     [
         ("关完之后这个号能接着带别人家的货吗", True),
