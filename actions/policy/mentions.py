@@ -205,7 +205,11 @@ def subjects(text: str, mentions: List[Mention], unbound: Collection[str] = ()) 
         # An account bound to no shop has no shop type: the two are two subjects.
         shop, role = m.dimension == "shop_type", _role(current)
         apart = shop and role in unbound or m.value in unbound and "shop_type" in current
-        if not m.denied and m.dimension in _SINGLE and (other and joined or in_turn or apart and joined):
+        # 「跨境店的授权号跟普通店的授权号」: a value ruled out beside the same value claimed.
+        unlike = m.denied and m.dimension in current and current[m.dimension].value == m.value
+        if m.dimension in _SINGLE and (
+            not m.denied and (other and joined or in_turn or apart and joined) or unlike and joined
+        ):
             groups.append({})
         if not m.denied:
             groups[-1][m.dimension] = m

@@ -537,3 +537,14 @@ def test_why_a_restriction_beside_another_question_asks_its_reason():
     entities += [{"entity": "question", "value": "ask_where_to_operate"}]
     turn = take_turn(parse(text, "ask_why_cannot_add", entities), {}, {}, None, None, POLICY, TODAY)
     assert turn.frame is not None and turn.frame.asks[:2] == ("ask_rule_reason", "ask_where_to_operate")
+
+
+def test_an_ordinary_shop_compared_with_a_cross_border_one_is_answered_for_each():
+    """「跨境店的授权号跟普通店的授权号待遇一样吗」: not alike; every other shop's authorized
+    account may add only its own products, the cross-border one is exempt (一)."""
+    text = "跨境店的授权号跟普通店的授权号待遇一样吗"
+    entities = [fact("shop_type", "cross_border", 1), fact("account_role", "authorized", 1)]
+    entities += [{**fact("shop_type", "cross_border", 2), "role": "denied"}, fact("account_role", "authorized", 2)]
+    turn = take_turn(parse(text, "nlu_fallback", entities), {}, {}, None, None, POLICY, TODAY)
+    reply = turn.reply.text if turn.reply else ""
+    assert reply.startswith("不一样") and "跨境店不受这条规则限制" in reply, reply

@@ -109,6 +109,12 @@ def test_an_ordinary_shop_is_not_a_cross_border_one(text):
     assert [(m.value, m.denied) for m in mentions if m.dimension == "shop_type"] == [("cross_border", True)]
 
 
+def test_an_ordinary_shop_beside_a_cross_border_one_is_a_subject_of_its_own():
+    _, mentions = read("跨境店的授权号跟普通店的授权号待遇一样吗")
+    shops = [(m.value, m.denied, m.group) for m in mentions if m.dimension == "shop_type"]
+    assert shops == [("cross_border", False, 1), ("cross_border", True, 2)]
+
+
 @pytest.mark.parametrize(
     "text, after",
     [
