@@ -51,6 +51,12 @@ _SOMEONE_ELSES = re.compile(
     r"(别人|别家|人家|其他|其它|隔壁|同行|对手|朋友|同事)(家)?(开了|开的|开)?(的|个|一个|一家|那个|这些)?['’\s]*$|"
     r"\bothers?\b[^,.;!?]{0,12}$"
 )
+# 「除了跨境店，其他店…」, "apart from cross-border shops, all…": an exception, then the
+# rest of the class, in the same sentence.
+_EXCEPTING = re.compile(r"除了|除去|除开|除|\b(except|besides|apart from|other than)\b")
+_EXCEPT = re.compile(r"(除了|除去|除开|除)$|\b(except( for)?|besides|apart from|other than)\s+$")
+_SENTENCE_START = re.compile(r"[。！？!?；;\n]")
+_REST = re.compile(r"[^。！？!?；;\n]*?(其他|其它|别的|其余|剩下|以外|之外|都|全|一律|\bothers?\b|\ball\b|\bevery)")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|更正|纠正|改一下|改成|应该是|其实是|准确(地)?说")
 _RESTATED = re.compile(r"(只|仅)(能|可以|让|允许|许|有)?(添加|加|卖|带|上|挂|放|销售|售卖)?(的)?$")
 # Inputs a merchant has one value of: a later correction replaces an earlier value.
@@ -96,7 +102,9 @@ def read_mentions(text: str, found: Sequence[Mention], policy: Policy) -> List[M
     mentions = _all_mentions(text, found, policy)
     bare = _without(text, mentions)
     mentions = [
-        replace(m, denied=_is_denied(bare, m)) for m in mentions if _whose(text, m, mentions, policy) == _THEIRS
+        replace(m, denied=_is_denied(bare, m) or _excepted(bare, m))
+        for m in mentions
+        if _whose(text, m, mentions, policy) == _THEIRS
     ]
     mentions = sorted([*mentions, *_ruled_out(text, mentions, policy)], key=lambda m: m.start)
     questions = [m for m in _SENTENCE.finditer(text) if _QUESTION_END.search(m.group())]
@@ -276,6 +284,13 @@ def _is_denied(text: str, mention: Mention) -> bool:
     return bool(_DENIED.search(before)) and not before.endswith(("是不是", "是否"))
 
 
+def _excepted(text: str, mention: Mention) -> bool:
+    """Whether a value is the exception of a class the sentence goes on to name
+    (「除了跨境店，其他店的官方号都…」): not whom it asks about."""
+    before, after = text[: mention.start].replace("\0", ""), text[mention.end :]
+    return bool(_EXCEPT.search(before) and _REST.match(after))
+
+
 _THEIRS, _WISHED_FOR, _ELSES = "theirs", "wished", "elses"
 
 
@@ -291,7 +306,9 @@ def _whose(text: str, mention: Mention, mentions: Sequence[Mention], policy: Pol
     exemption = mention.value in {*policy.exempt_shop_types, *policy.unbound_roles}
     if exemption and _set_against(mention, mentions) or mention.dimension not in _SINGLE:
         return _THEIRS
-    return _ELSES if _SOMEONE_ELSES.search(before) and not _IN_TURN.search(before) else _THEIRS
+    # 「除了跨境店，其他店的官方号」: the rest of a class, not someone else's.
+    rest = _EXCEPTING.search(_SENTENCE_START.split(text[: mention.start])[-1])
+    return _ELSES if _SOMEONE_ELSES.search(before) and not _IN_TURN.search(before) and not rest else _THEIRS
 
 
 def _someone_elses(text: str, mention: Mention) -> bool:

@@ -109,6 +109,25 @@ def test_an_ordinary_shop_is_not_a_cross_border_one(text):
     assert [(m.value, m.denied) for m in mentions if m.dimension == "shop_type"] == [("cross_border", True)]
 
 
+@pytest.mark.parametrize(
+    "text, shops, roles",
+    [
+        ("除了跨境店，其他店的官方号都只能卖本店商品，对吧", [("cross_border", True)], [("official", True)]),
+        ("除了跨境店以外的店铺，授权号能带联盟吗", [("cross_border", True)], [("authorized", True)]),
+        # 除了 adding, not excepting: both shops are the merchant's
+        (
+            "除了旗舰店，我们还有一家专营店，官方号能带联盟吗",
+            [("flagship", False), ("specialty", False)],
+            [("official", True)],
+        ),
+    ],
+)
+def test_an_exception_of_a_class_is_not_whom_the_message_asks_about(text, shops, roles):
+    _, mentions = read(text)
+    assert [(m.value, m.denied) for m in mentions if m.dimension == "shop_type"] == shops
+    assert [(m.value, not m.denied) for m in mentions if m.dimension == "account_role"] == roles
+
+
 def test_an_ordinary_shop_beside_a_cross_border_one_is_a_subject_of_its_own():
     _, mentions = read("跨境店的授权号跟普通店的授权号待遇一样吗")
     shops = [(m.value, m.denied, m.group) for m in mentions if m.dimension == "shop_type"]
