@@ -168,6 +168,7 @@ def test_the_time_after_the_shop_is_closed_is_read(text, after):
         ("换句话说以后橱窗里只能放本店商品了？", False, None),
         ("懂了，那就是每一场直播都只能上本店的？", False, None),
         ("意思就是跨境店随便带？", True, None),
+        ("except cross-border shops, all official accounts can only add their own products, right?", False, None),
     ],
 )
 def test_a_claim_to_check_is_read_from_its_words(text, allowed, status):
@@ -248,8 +249,15 @@ def test_a_stage_asked_midway_is_still_a_statement_to_check():
     assert statement.claim.status is Status.INTERNAL_TEST
 
 
-def test_own_products_named_as_the_rule_are_not_asked_about():
-    _, mentions = read("Heard the own-products-only rule is still in beta, right?")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Heard the own-products-only rule is still in beta, right?",
+        "official accounts can only add their own products, right?",  # the restriction, restated
+    ],
+)
+def test_own_products_named_as_the_rule_are_not_asked_about(text):
+    _, mentions = read(text)
     assert not any(m.dimension == "product_source" for m in mentions)
 
 
