@@ -47,6 +47,7 @@ TURNS = [
     "谢谢",
 ]
 LONG_CONVERSATION = 100
+PAIRED = 30  # a whole number of TURNS cycles
 CONCURRENT = 16
 CONCURRENT_TURNS = 20
 # The burst: requests from one client, this many at a time, while another client (its own
@@ -146,12 +147,24 @@ def one_user(stack: Stack, rounds: int = 10) -> None:
 
 
 def long_conversation(stack: Stack) -> None:
-    sender = f"bench-long-{uuid.uuid4().hex[:8]}"
-    samples = [timed(stack.assistant.say, sender, TURNS[turn % len(TURNS)]) for turn in range(LONG_CONVERSATION)]
-    first, last = statistics.median(samples[:10]), statistics.median(samples[-10:])
+    """One conversation of LONG_CONVERSATION turns; its last PAIRED turns are each timed
+    beside the same message in a fresh conversation, alternately, so that a busy moment
+    of the machine slows both alike and the ratio shows only what length costs."""
+    say = stack.assistant.say
+    long, fresh = f"bench-long-{uuid.uuid4().hex[:8]}", ""
+    samples, beside = [], []
+    for turn in range(LONG_CONVERSATION):
+        text = TURNS[turn % len(TURNS)]
+        if turn >= LONG_CONVERSATION - PAIRED:
+            fresh = fresh if turn % len(TURNS) else f"bench-fresh-{uuid.uuid4().hex[:8]}"
+            beside.append(timed(say, fresh, text))
+        samples.append(timed(say, long, text))
+    first, last = statistics.median(samples[:10]), statistics.median(samples[-PAIRED:])
+    fresh_median = statistics.median(beside)
     print(
         f"{LONG_CONVERSATION}-turn conversation:        turns 1–10 median {ms(first)}, "
-        f"turns {LONG_CONVERSATION - 9}–{LONG_CONVERSATION} median {ms(last)}, ratio {last / first:4.2f}×"
+        f"turns {LONG_CONVERSATION - PAIRED + 1}–{LONG_CONVERSATION} median {ms(last)} "
+        f"÷ the same turns of fresh conversations, alternately, {ms(fresh_median)}: {last / fresh_median:4.2f}×"
     )
 
 
