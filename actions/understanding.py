@@ -166,12 +166,15 @@ def understand(
     ]
     name = intent.get("name")
     spoken = [e for e in entities if e.get("entity") == QUESTION]
-    worded = [str(e.get("value")) for e in spoken if e.get("role") != DENIED]  # the merchant's own, in order
+    text = str(parse.get("text") or "")
+    reasons = _reasons_given(text, entities)
+    worded = [  # the merchant's own, in order
+        str(e.get("value")) for e in spoken if e.get("role") != DENIED and not _checked_as_a_reason(e, reasons)
+    ]
     said = set(worded)
     if name == FALLBACK and ranking and ranking[0][0] == OUT_OF_SCOPE:
         name = OUT_OF_SCOPE
     claimed, denied = (_values(entities, PROFILE, policy, role) for role in (None, DENIED))
-    text = str(parse.get("text") or "")
     closed = after_closing(text)
     if closed and not claimed.get("account_role"):
         # After the shop is closed the account is unbound, whatever else the words deny.
@@ -414,7 +417,25 @@ def _asked(
         # why (「为什么不能带联盟了，去哪里改」), its reason is.
         instead = [REASON] if understood.why else []
         asked = [r for q in asked for r in (instead if q in (VERDICT, PASTED_ERROR) else [q])]
+    if any(said.reason for said in understood.claims.values()) and set(asked) <= {VERDICT, PASTED_ERROR}:
+        # 「不能带联盟是因为我们违规了吗」: a reason given to check is answered with the
+        # source's (one about the rollout, 「是分批放开的吧」, by the rollout's).
+        asked = [*asked, REASON]
     return tuple(dict.fromkeys(asked))
+
+
+def _reasons_given(text: str, entities: List[Dict[str, Any]]) -> List[Tuple[int, int]]:
+    """Where the reasons the merchant gives stand in `text` (「是因为我们违规了吗」)."""
+    reasons = [str(e.get("value")) for e in entities if e.get("entity") == CLAIM and e.get("role") == "reason"]
+    return [(start, start + len(reason)) for reason in reasons for start in [text.find(reason)] if start >= 0]
+
+
+def _checked_as_a_reason(cue: Mapping[str, Any], reasons: List[Tuple[int, int]]) -> bool:
+    """Whether a question beyond the source is worded inside a reason the merchant gives
+    (违规 in 「是因为我们违规了吗」): the reason is checked as a claim, and the check says
+    when the source does not tell."""
+    start = cue.get("start")
+    return cue.get("value") == BEYOND and isinstance(start, int) and any(a <= start < b for a, b in reasons)
 
 
 def _first(question: str, asked: List[str]) -> List[str]:

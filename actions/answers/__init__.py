@@ -20,6 +20,7 @@ from actions.answers.topics import DEFAULT_QUESTION, FOLLOW_UPS, MAIN_TOPICS, TO
 from actions.policy import PROFILE, Decision, Policy, assess, load_policy, splitting_input
 from actions.policy.claims import check, truth
 from actions.policy.engine import Profile
+from actions.policy.vocabulary import names
 
 __all__ = [
     "DEFAULT_QUESTION",
@@ -246,8 +247,10 @@ def _checked(lines: List[Line], cases: List[Situation], frame: Frame) -> Tuple[L
         if s.claim is None or binding and s.exempt and not _weighed(s, frame):
             continue
         held = truth(check(s.claim, d) for d in s.decisions)
-        if held is None and s.reason is not None:
-            held = _reason_held(s)
+        if s.reason is not None and held is not False:
+            # 「不能带联盟是因为我们违规了吗」: what is said to be so is asked of its reason.
+            reason = _reason_held(s)
+            held = held if reason is None else reason
         results.append(held)
     found = set(results)
     if not found or found == {None}:
@@ -282,12 +285,17 @@ def _compared(lines: List[Line], compares: str, kinds: int) -> List[Line]:
 
 def _reason_held(s: Situation) -> Optional[bool]:
     """A reason the merchant gives holds when it is the source's: it shares a word of
-    two characters or more with a reason of the policy."""
+    two characters or more with a reason of the policy. One of the merchant's own
+    doing (「是因为我们违规了吗」) fails: the rule binds every account of a kind, and
+    one that names no shop type or role names no kind."""
     said = s.reason or ""
     reasons = [r.text for r in s.policy.reasons.values()]
     shared = any(
         said[i : i + 2] in text for text in reasons for i in range(len(said) - 1) if said[i : i + 2] not in _COMMON
     )
+    kinds = (name for dimension in ("shop_type", "account_role") for name, _ in names(dimension, s.policy))
+    if not shared and _THEIR_DOING.match(said) and not any(name in said for name in kinds):
+        return False
     return True if shared else None
 
 
@@ -303,6 +311,8 @@ _LEADS = sorted(
     key=len,
     reverse=True,
 )
+# A reason said of the merchant themselves (「我们违规了」, 「我的号被降权」).
+_THEIR_DOING = re.compile(r"(我|咱)(们)?(家|的|店|自己)?|自己|本店")
 # Two-character words every reason shares, which say nothing of which one it is.
 _COMMON = {"为了", "进一", "一步", "提升", "对抖", "抖音", "平台", "用户", "消费"}
 

@@ -287,7 +287,13 @@ TOPICS: Dict[str, Topic] = {
         follow_up="怎么办",
     ),
     "ask_when_effective": Topic(
-        "规则什么时候生效", _when, dates_view, line=_when_line, presumes=_restricted, follow_up="什么时候开始的"
+        "规则什么时候生效",
+        _when,
+        dates_view,
+        line=_when_line,
+        presumes=_restricted,
+        asked_by_words=True,
+        follow_up="什么时候开始的",
     ),
     "ask_rule_status": Topic(
         "规则现在执行到哪一步",

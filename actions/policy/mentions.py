@@ -52,9 +52,13 @@ _SOMEONE_ELSES = re.compile(
     r"\bothers?\b[^,.;!?]{0,12}$"
 )
 # 「除了跨境店，其他店…」, "apart from cross-border shops, all…": an exception, then the
-# rest of the class, in the same sentence.
-_EXCEPTING = re.compile(r"除了|除去|除开|除|\b(except|besides|apart from|other than)\b")
+# rest of the class, in the same sentence; 「…都只能加本店商品，跨境店除外」: an exception
+# said after its value. 删除, 清除 and 除外 do not open one.
+_EXCEPTING = re.compile(
+    r"(?<![删清排解免切剔扫根革开])除(了|去|开)?(?![外法])|\b(except|besides|apart from|other than)\b"
+)
 _EXCEPT = re.compile(r"(除了|除去|除开|除)$|\b(except( for)?|besides|apart from|other than)\s+$")
+_EXCEPTED_AFTER = re.compile(r"(的|商家|店铺|店|类)?\s*(除外|例外|不算在内|不在其中)")
 _SENTENCE_START = re.compile(r"[。！？!?；;\n]")
 _REST = re.compile(r"[^。！？!?；;\n]*?(其他|其它|别的|其余|剩下|以外|之外|都|全|一律|\bothers?\b|\ball\b|\bevery)")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|更正|纠正|改一下|改成|应该是|其实是|准确(地)?说")
@@ -289,9 +293,10 @@ def _is_denied(text: str, mention: Mention) -> bool:
 
 def _excepted(text: str, mention: Mention) -> bool:
     """Whether a value is the exception of a class the sentence goes on to name
-    (「除了跨境店，其他店的官方号都…」): not whom it asks about."""
-    before, after = text[: mention.start].replace("\0", ""), text[mention.end :]
-    return bool(_EXCEPT.search(before) and _REST.match(after))
+    (「除了跨境店，其他店的官方号都…」) or has named (「…，跨境店除外」): not whom it
+    asks about."""
+    before, after = text[: mention.start].replace("\0", ""), text[mention.end :].replace("\0", "")
+    return bool(_EXCEPT.search(before) and _REST.match(after) or _EXCEPTED_AFTER.match(after))
 
 
 _THEIRS, _WISHED_FOR, _ELSES = "theirs", "wished", "elses"

@@ -26,16 +26,18 @@ from actions.policy.model import Status
 _CHECK_TAGS = (
     r"是吧|对吧|对吗|对么|对不对|对不|是不是(这样|这个意思)?|没错吧|没错吗|没错|是这样(吧|吗|的吧)?|"
     r"是(这个|这么个|这样的?)意思(吧|吗)?|是的吧|是么|理解(得|的)?(对|没错)(吗|吧)?|没理解错吧|\bright\b|\bcorrect\b|"
-    r"\bisn'?t it\b|\bam i right\b"
+    r"\bisn'?t it\b|\bam i right\b|真的假的|(是)?真的(吗|么)|属实(吗|么)?|靠谱(吗|么)|\bis that (true|right)\b"
 )
 _TAG = re.compile(r"(" + _CHECK_TAGS + r"|吧|咯|喽|啰|了没有?)[\s。？?！!~～.,，]*$")
 _CLAUSE_TAG = re.compile(r"(" + _CHECK_TAGS + r")[\s。？?！!~～.,，]*$")
 # 「是说今年12月吗」: a clause that asks what something said means, or restates it in
-# other words to have it confirmed (「意思就是跨境店随便带？」, 「那就是每场都只能上本店的？」);
-# a sentence opening with 是不是 is mentions.CHECKS. 「…是不是还能带」: a statement asked midway.
+# other words to have it confirmed (「意思就是跨境店随便带？」, 「那就是每场都只能上本店的？」),
+# as the merchant understands it (「我的理解是…」) or heard it (「听说…」); a sentence
+# opening with 是不是 is mentions.CHECKS. 「…是不是还能带」: a statement asked midway.
 _MEANING = re.compile(
     r"^(请问|所以|那|那么)?(是说|是指|指的是|意思(就)?是|也就是说|就是说|那就是|换句话说|换言之|简单(来)?说|"
-    r"总(的来|而言之|之)说?|说白了(就是)?|照(你)?这么说|这么说(来)?|按(你|您)(的|这么)?说(的|法)?)"
+    r"总(的来|而言之|之)说?|说白了(就是)?|照(你)?这么说|这么说(来)?|按(你|您)(的|这么)?说(的|法)?|"
+    r"(我|我们)?(的)?理解(的|为|是|就是)+|(我|我们)?(听[^，,。？?]{0,8}?说|据说|传言|看到[^，,。？?]{0,4}?说|(有人|别人|大家|群里|网上)(都)?(在)?说))"
 )
 _MIDWAY = re.compile(
     r"是不是|是否|(?<![不还就也要总但只正真倒可])是(?![不否的])(?=[^，,。？?！!\s]{2,}?(吗|么)(\s*还是|[\s？?。]*$))"
@@ -107,7 +109,9 @@ _EVENTS = (
 )
 # A stage said to be complete by a date (「12月底覆盖完」), not to have happened then.
 _BY = re.compile(r"覆盖(完|了)|完成|之前|以前|前(就|已)|为止")
-_SYNCED = re.compile(r"(不会?再?|没有?|不再|无法|不能)?(再)?(同步|带到|进到|出现在)")
+_SYNCED = re.compile(
+    r"(不会?再?|没有?|不再|无法|不能)?(再)?(自动)?(同步|带到|进到|进入|(?<![加放挂塞添上])进|出现在|显示在|回到)"
+)
 # Closing the shop, said to free the account or not (「就算关店也没用吧」).
 _CLOSING = r"(关店|关了店|把[^，,。]{0,6}店?关(掉|了)?|注销(店|小店)?|关掉[^，,。]{0,4}店)"
 # The time after the shop is closed (「关完之后」, 「店关了以后」): the account is then bound

@@ -548,3 +548,34 @@ def test_an_ordinary_shop_compared_with_a_cross_border_one_is_answered_for_each(
     turn = take_turn(parse(text, "nlu_fallback", entities), {}, {}, None, None, POLICY, TODAY)
     reply = turn.reply.text if turn.reply else ""
     assert reply.startswith("不一样") and "跨境店不受这条规则限制" in reply, reply
+
+
+@pytest.mark.parametrize(
+    "reason, first",
+    [
+        ("我们违规了", "不是，"),  # the merchant's own doing: the rule binds every account of a kind
+        ("要让消费者分清商家和达人", "是的，"),  # the source's reason
+        ("我们是官方号", "是的，"),  # their kind of account is why
+    ],
+)
+def test_a_reason_the_merchant_gives_is_checked(reason, first):
+    text = f"专营店授权号不能带联盟是因为{reason}吗"
+    entities = [fact("shop_type", "specialty"), fact("account_role", "authorized")]
+    said = [*claim(Claim(allowed=False)), {"entity": "claim", "value": reason, "role": "reason"}]
+    said.append({"entity": "claim", "value": "是", "role": "asked"})
+    if "违规" in text:  # a question beyond the source, worded inside the reason given
+        start = text.index("违规")
+        said.append({"entity": "question", "value": "ask_beyond_source", "start": start, "end": start + 2})
+    turn = take_turn(parse(text, "ask_why_cannot_add", entities + said), {}, {}, None, None, POLICY, TODAY)
+    assert turn.reply is not None and turn.reply.text.startswith(first), turn.reply
+    assert "信任感" in turn.reply.text  # the source's reason
+
+
+def test_a_follow_up_asking_a_time_in_its_own_words_is_answered_with_the_dates():
+    first = opening("个体店官方号直播能带联盟吗", individual="shop_type", official="account_role")
+    asked = {"entity": "question", "value": "ask_when_effective", "start": 1, "end": 6}
+    then = parse("那内测期间呢", "ask_when_effective", [asked])
+    then["intent"]["confidence"] = 0.5  # unsure: the words ask it
+    turn = take_turn(then, first.claimed, {}, first.frame, "ask_why_cannot_add", POLICY, TODAY)
+    assert turn.frame is not None and turn.frame.asks == ("ask_when_effective",)
+    assert turn.reply is not None and "11月中下旬" in turn.reply.text

@@ -104,6 +104,8 @@ def test_further_questions_and_being_blocked_become_entities(cues):
         ("意思就是别的店都只能带自己的货", []),  # 只能带 is no one still selling
         ("别的店都能带别家的货", ["ask_why_others_still_sell"]),
         ("内测是哪段时间", ["ask_when_effective"]),  # a time asked of any span
+        ("官方号和授权号哪个先被限制的", ["ask_when_effective"]),  # which came first
+        ("那内测期间呢", ["ask_when_effective"]),  # a stage's time asked after an answer
         ("这是啥原因", ["ask_rule_reason"]),  # a cause asked with any question word
         ("短视频能挂多少个", ["ask_limit_quota"]),  # how many may be added
         ("能上几号的直播", ["ask_when_effective"]),  # a date, not a number

@@ -114,6 +114,9 @@ def test_an_ordinary_shop_is_not_a_cross_border_one(text):
     [
         ("除了跨境店，其他店的官方号都只能卖本店商品，对吧", [("cross_border", True)], [("official", True)]),
         ("除了跨境店以外的店铺，授权号能带联盟吗", [("cross_border", True)], [("authorized", True)]),
+        ("授权号都只能加本店商品，跨境店除外，没错吧", [("cross_border", True)], [("authorized", True)]),
+        # 删除 excepts nothing: 其他店的 is someone else's shop
+        ("我删除了联盟商品，其他店的官方号还能带吗", [], []),
         # 除了 adding, not excepting: both shops are the merchant's
         (
             "除了旗舰店，我们还有一家专营店，官方号能带联盟吗",
@@ -169,6 +172,10 @@ def test_the_time_after_the_shop_is_closed_is_read(text, after):
         ("懂了，那就是每一场直播都只能上本店的？", False, None),
         ("意思就是跨境店随便带？", True, None),
         ("except cross-border shops, all official accounts can only add their own products, right?", False, None),
+        # as the merchant understands it or heard it, with no tag
+        ("我的理解是授权号连橱窗也不能放联盟的了", False, None),
+        ("听隔壁商家说个体店的官方号还没开始限制", None, Status.NOT_YET),
+        ("群里都在说授权号直播还能带联盟，真的假的", True, None),
     ],
 )
 def test_a_claim_to_check_is_read_from_its_words(text, allowed, status):
@@ -221,6 +228,7 @@ def test_no_shop_at_all_is_not_every_shop(text):
         ("现在号被绑着没法带别人家的货 就算关店也没用吧 号还是会被限制 对吧", Claim(closes=False)),
         # the showcase's list, not adding products; lifted by a date: allowed again
         ("这是新规则不再同步过去了 对不", Claim(synced=False)),
+        ("也就是说直播里带过的联盟品不会再自动进橱窗了？", Claim(synced=False)),
         ("到12月底限制就取消了 是吧", Claim(allowed=True)),
         # a way around the rule says it can be done; 「刚上线」 is an early stage
         ("那我从选品广场那边加进橱窗 不就绕过去了嘛 是不是这样", Claim(allowed=True)),
