@@ -24,6 +24,7 @@ from actions.understanding import (
     BEYOND,
     FUTURE,
     REASON,
+    SAME_TIME,
     VERDICT,
     WHO,
     WHO_INPUTS,
@@ -267,9 +268,11 @@ def _narrowed(values: Mapping[str, Sequence[str]], denied: Values, policy: Polic
 
 def _asks(understood: Understanding, subjects: Sequence[Subject]) -> Tuple[str, ...]:
     """The questions asked; a claim is checked as the question of what it states; a
-    comparison (「这俩号规则一样吗」) compares what each subject may do."""
+    comparison (「这俩号规则一样吗」) compares what each subject may do, one of times
+    (「是不是同时开始限制的」) their dates."""
     asked = list(understood.questions)
-    if understood.compares and asked and VERDICT not in asked[:1] and asked[0] != "report_error_message":
+    of_verdicts = understood.compares and understood.compares != SAME_TIME
+    if of_verdicts and asked and VERDICT not in asked[:1] and asked[0] != "report_error_message":
         asked = [VERDICT, *(q for q in asked if q != VERDICT)]
     elif len(subjects) > 1 and asked and _personal(TOPICS[asked[0]]) and VERDICT not in asked:
         # 「凭什么我们旗舰店不能带 隔壁跨境店就可以」: a question of the rule that speaks

@@ -31,7 +31,8 @@ IMPLIED = "implied"  # the role of a class the words imply
 SMALL_TALK = ("greet", "thank", "goodbye", "affirm", "deny", "bot_challenge")
 # Whether subjects or places compare: 「这俩号规则一样吗」, 「开播前和开播中有区别吗」.
 _COMPARES = re.compile(
-    r"(?<!也)(一样|相同|一回事)(吗|么|嘛|不|？|\?)|(区别|不同|差别|差异)(吗|么|嘛|？|\?)|有(什么|啥)?(区别|不同|差别)"
+    r"(?<!也)(一样|相同|一回事)(吗|么|嘛|不|？|\?)|(区别|不同|差别|差异)(吗|么|嘛|？|\?)|有(什么|啥)?(区别|不同|差别)|"
+    r"同时(开始|生效|限制|执行|上线|被限)"
 )
 # A support agent quoting the merchant: 「客户追问：咋整」.
 _QUOTED = re.compile(r"^(客户|顾客|商家|用户|买家)(追问|又问|问|说|反馈)?\s*[:：]\s*")
@@ -64,6 +65,7 @@ PASTED_ERROR, VERDICT, CREATOR = "report_error_message", "ask_why_cannot_add", "
 OTHERS, QUOTA, BEYOND, WHO = "ask_why_others_still_sell", "ask_limit_quota", "ask_beyond_source", "ask_who_is_affected"
 WHERE, ERROR_LOCATION, FUTURE = "ask_where_to_operate", "ask_error_location", "ask_rule_future"
 REASON = "ask_rule_reason"
+SAME_TIME = "同时"  # how a comparison of when subjects were restricted is asked
 # The merchant restates the rule (「…只能卖本店商品了对吧」): not the question when
 # another is asked.
 _RESTATED = re.compile(
@@ -175,7 +177,10 @@ def understand(
     if name == FALLBACK and ranking and ranking[0][0] == OUT_OF_SCOPE:
         name = OUT_OF_SCOPE
     claimed, denied = (_values(entities, PROFILE, policy, role) for role in (None, DENIED))
-    closed = after_closing(text)
+    # 「关了店以后号就能随便带了？」 states what closing does: it is checked of the
+    # account as it is now, bound to the shop.
+    said_of_closing = any(e.get("entity") == CLAIM and e.get("role") == "closes" for e in entities)
+    closed = after_closing(text) and not said_of_closing
     if closed and not claimed.get("account_role"):
         # After the shop is closed the account is unbound, whatever else the words deny.
         claimed = {**claimed, "account_role": policy.unbound_roles}
@@ -184,6 +189,7 @@ def understand(
     found = {str(e.get("value")) for e in entities if e.get("entity") == ERROR}
     cues = [q for q in worded if q in TOPICS]
     disowned = tuple(str(e.get("value")) for e in spoken if e.get("role") == DENIED)
+    compares = _compared(text)
     understood = Understanding(
         intent=name,
         confidence=float(intent.get("confidence") or 0.0),
@@ -197,10 +203,11 @@ def understand(
         groups=_groups(entities, policy),
         each=tuple(dict.fromkeys(str(e.get("value")) for e in entities if e.get("entity") == EACH)),
         implied=tuple(str(e.get("value")) for e in entities if e.get("entity") == EACH and e.get("role") == IMPLIED),
-        claims=_statements(entities),
+        # 「是不是同时开始限制的」: the comparison of times is what is checked, by the dates.
+        claims=_statements(entities) if compares != SAME_TIME else {},
         own=bool(_OWN.search(text)),
         rule_named=bool(_RULE_NAMED.search(text)),
-        compares=_compared(text),
+        compares=compares,
         follows_up=len(text) <= FOLLOW_UP_LENGTH and bool(_FOLLOW_UP.search(_QUOTED.sub("", text.strip()))),
         corrects=bool(_CORRECTS.search(text)),
         closed=closed,
@@ -280,6 +287,8 @@ def _compared(text: str) -> str:
     if not match:
         return ""
     said = match.group()
+    if "同时" in said:
+        return SAME_TIME
     return "一回事" if "一回事" in said else "区别" if re.search(r"区别|不同|差别|差异", said) else "一样"
 
 

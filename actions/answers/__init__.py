@@ -271,7 +271,12 @@ def _weighed(exempted: Situation, frame: Frame) -> bool:
 
 
 # The first words of an answer to 「一样吗」 and 「有区别吗」: the same, or not.
-_COMPARED = {"一样": ("一样，", "不一样："), "区别": ("没有区别，", "有区别："), "一回事": ("是的，", "不是，")}
+_COMPARED = {
+    "一样": ("一样，", "不一样："),
+    "区别": ("没有区别，", "有区别："),
+    "一回事": ("是的，", "不是，"),
+    "同时": ("是的，时间相同：", "不是，时间不同："),
+}
 
 
 def _compared(lines: List[Line], compares: str, kinds: int) -> List[Line]:

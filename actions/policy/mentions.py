@@ -58,6 +58,7 @@ _EXCEPTING = re.compile(
     r"(?<![删清排解免切剔扫根革开])除(了|去|开)?(?![外法])|\b(except|besides|apart from|other than)\b"
 )
 _EXCEPT = re.compile(r"(除了|除去|除开|除)$|\b(except( for)?|besides|apart from|other than)\s+$")
+_SAID_BEFORE = 4  # characters said of the rest before an exception named after its value
 _EXCEPTED_AFTER = re.compile(r"(的|商家|店铺|店|类)?\s*(除外|例外|不算在内|不在其中)")
 _SENTENCE_START = re.compile(r"[。！？!?；;\n]")
 _REST = re.compile(r"[^。！？!?；;\n]*?(其他|其它|别的|其余|剩下|以外|之外|都|全|一律|\bothers?\b|\ball\b|\bevery)")
@@ -296,7 +297,17 @@ def _excepted(text: str, mention: Mention) -> bool:
     (「除了跨境店，其他店的官方号都…」) or has named (「…，跨境店除外」): not whom it
     asks about."""
     before, after = text[: mention.start].replace("\0", ""), text[mention.end :].replace("\0", "")
-    return bool(_EXCEPT.search(before) and _REST.match(after) or _EXCEPTED_AFTER.match(after))
+    # 「跨境店除外吧」 alone asks whether the shop is exempt; after what is said of the rest, it
+    # is the exception.
+    said_before = len(_SENTENCE_START.split(before)[-1].strip()) >= _SAID_BEFORE
+    return bool(_EXCEPT.search(before) and _REST.match(after) or said_before and _EXCEPTED_AFTER.match(after))
+
+
+def exceptions_said(text: str, mentions: Sequence[Mention]) -> List[Tuple[int, int]]:
+    """Where an exception is said after its value (「…，跨境店除外」): what it says is
+    of the exception, not of the subject."""
+    found = (m for m in mentions if m.denied)
+    return [(m.start, match.end()) for m in found for match in [_EXCEPTED_AFTER.match(text, m.end)] if match]
 
 
 _THEIRS, _WISHED_FOR, _ELSES = "theirs", "wished", "elses"

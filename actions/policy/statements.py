@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from actions.policy.claims import Claim
-from actions.policy.mentions import CHECKS, Mention, asking_sentence
+from actions.policy.mentions import CHECKS, Mention, asking_sentence, exceptions_said
 from actions.policy.model import Status
 
 # A tag that asks to have a statement checked: at the end of any clause (「…对吧 不光是
@@ -28,7 +28,7 @@ _CHECK_TAGS = (
     r"是(这个|这么个|这样的?)意思(吧|吗)?|是的吧|是么|理解(得|的)?(对|没错)(吗|吧)?|没理解错吧|\bright\b|\bcorrect\b|"
     r"\bisn'?t it\b|\bam i right\b|真的假的|(是)?真的(吗|么)|属实(吗|么)?|靠谱(吗|么)|\bis that (true|right)\b"
 )
-_TAG = re.compile(r"(" + _CHECK_TAGS + r"|吧|咯|喽|啰|了没有?)[\s。？?！!~～.,，]*$")
+_TAG = re.compile(r"(" + _CHECK_TAGS + r"|吧|呗|咯|喽|啰|了没有?)[\s。？?！!~～.,，]*$")
 _CLAUSE_TAG = re.compile(r"(" + _CHECK_TAGS + r")[\s。？?！!~～.,，]*$")
 # 「是说今年12月吗」: a clause that asks what something said means, or restates it in
 # other words to have it confirmed (「意思就是跨境店随便带？」, 「那就是每场都只能上本店的？」),
@@ -49,12 +49,14 @@ _WILL = re.compile(r"会(不会)?(被|受(到)?)?[^，,。？?！!]{0,8}(限制|
 # A sentence asked yes or no.
 _ASKED = re.compile(r"(吗|么|嘛)[\s。？?！!~～]*$")
 _SENTENCES = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_QUESTION_WORDS = re.compile(r"吗|么|嘛|呢|什么|啥|怎|哪|几|多少|谁|为何|能不能|可不可以|行不行")
+_PARTS = re.compile(r"[，,、；;\s]+")
 _CLAUSES = re.compile(r"[^，,。！？!?；;\n\s]+[，,。！？!?；;\n\s]*")
 
 # A verb asked as 「A不A」 (会不会, 能不能, 受不受).
 _A_NOT_A = re.compile(r"([会能受是要行])不\1")
 # 「是所有主播都不能带联盟了吗」: what is said of a whole class is a claim, not a modal.
-_ALL = re.compile(r"所有|全部|一律|全都|任何|\ball\b|\bevery")
+_ALL = re.compile(r"所有|全部|一律|全都|任何|不管|无论|不论|\ball\b|\bevery")
 # 「直播间是不是也一样」: the same as something else, which states nothing of its own.
 _SAME = re.compile(r"(也|都|同样)?(一样|也是这样)")
 _VERB = r"(带|卖|加|添加|挂|上|放|销售|售卖|推|推广|上架|带货|卖货|出)"
@@ -69,10 +71,13 @@ _CAN = re.compile(
 )
 # 「短视频挂联盟还是ok的」, 「授权的那几个号还可以」 (the verb said before it): allowed,
 # said as a modal says it.
-_FINE = re.compile(r"没问题|(?<![a-z])ok(?![a-z])|可以的|行的|(?<![不只])(还|也|都|就)(可以|能|行)[的吧啊呀吗]?\s*$")
+_FINE = re.compile(
+    r"没问题|(?<![a-z])ok(?![a-z])|可以的|行的|(?<![不只])(还|也|都|就)(可以|能|行)[的吧啊呀吗]?\s*$|"
+    r"(?<![不只才怎还也都就])(可以|行)[的啊呀]?[\s、，,。？?！!]*$"
+)
 _CANNOT = re.compile(_NEGATED + r"[^，,。；;]{0,2}" + _VERB + r"?|" + _VERB + r"(不了|不上|不进)")
 _UNAFFECTED = re.compile(
-    r"不受[^，,。；;]{0,8}?(影响|限制|约束|管)|不受(这条|此|该|规则)|(没|没有|不会|不)被(限制|限|管|约束|影响|拦)|没(有)?(影响|限制|关系)|不影响|不限制|不限(?!量)|不管|无所谓|"
+    r"不受[^，,。；;]{0,8}?(影响|限制|约束|管)|不受(这条|此|该|规则)|(没|没有|不会|不)被(限制|限|管|约束|影响|拦)|没(有)?(影响|限制|关系)|不影响|不限制|不限(?!量)|不管(?![^，,。]{0,6}(是|什么|啥|哪|怎|多|谁))|无所谓|"
     r"没事|不用管|豁免|例外|除外|不算|不包括|不在(范围|限制)"
 )
 _AFFECTED = re.compile(
@@ -151,8 +156,18 @@ def asks_to_check(text: str, bare: bool = True) -> bool:
     stage asked with 吗 (「还在内测吗」), which may put a can-question as a statement."""
     sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()] or [text]
     clauses = [c.strip() for c in _CLAUSES.findall(text)]
-    tagged = any(CHECKS.search(s) or bare and (_MIDWAY.search(s) or _WILL.search(s) or _staged(s)) for s in sentences)
+    tagged = any(
+        CHECKS.search(s) or _contrasted(s) or bare and (_MIDWAY.search(s) or _WILL.search(s) or _staged(s))
+        for s in sentences
+    )
     return tagged or any(_CLAUSE_TAG.search(c) or _MEANING.search(c) or bare and _TAG.search(c) for c in clauses)
+
+
+def _contrasted(sentence: str) -> bool:
+    """「直播可以、橱窗不行？」: parts of one sentence said to differ state what they say,
+    whatever the sentence ends with (a can-question has one answer, not two)."""
+    said = {_allowed(part) for part in _PARTS.split(sentence)} - {None}
+    return len(said) == 2 and not _QUESTION_WORDS.search(sentence)
 
 
 def _staged(sentence: str) -> bool:
@@ -179,6 +194,8 @@ def places_apart(text: str, mentions: Sequence[Mention]) -> List[Mention]:
 def read_statements(text: str, mentions: Sequence[Mention]) -> List[Statement]:
     """The statements of a text whose question (the asking sentence of a long message,
     mentions.asking_sentence) asks to have them checked; empty otherwise."""
+    for begin, stop in exceptions_said(text, mentions):
+        text = text[:begin] + "\0" * (stop - begin) + text[stop:]
     start, end = asking_sentence(text)
     if not asks_to_check(text[start:end]):
         # 「那我关店行吗」 checks that closing the shop frees the account.

@@ -579,3 +579,20 @@ def test_a_follow_up_asking_a_time_in_its_own_words_is_answered_with_the_dates()
     turn = take_turn(then, first.claimed, {}, first.frame, "ask_why_cannot_add", POLICY, TODAY)
     assert turn.frame is not None and turn.frame.asks == ("ask_when_effective",)
     assert turn.reply is not None and "11月中下旬" in turn.reply.text
+
+
+def test_what_closing_does_is_checked_of_the_account_as_it_is_now():
+    """「关了店以后号就能随便带了？」 states what closing does; the account is still bound."""
+    text = "那意思是关了店以后号就能随便带了？我们是企业店，我是达人，店就是收款用的"
+    entities = [fact("shop_type", "enterprise"), *claim(Claim(closes=True)), question("ask_keep_selling_as_creator")]
+    turn = take_turn(parse(text, "ask_keep_selling_as_creator", entities), {}, {}, None, None, POLICY, TODAY)
+    assert turn.reply is not None and turn.reply.text.startswith("是的"), turn.reply
+
+
+def test_whether_subjects_began_at_the_same_time_is_answered_with_each_date():
+    text = "个体店官方号是不是和旗舰店官方号同时开始限制的"
+    entities = [fact("shop_type", "individual", 1), fact("account_role", "official", 1)]
+    entities += [fact("shop_type", "flagship", 2), fact("account_role", "official", 2)]
+    turn = take_turn(parse(text, "ask_when_effective", entities), {}, {}, None, None, POLICY, TODAY)
+    assert turn.reply is not None and turn.reply.text.startswith("不是，时间不同："), turn.reply
+    assert "11月中下旬" in turn.reply.text

@@ -176,6 +176,10 @@ def test_the_time_after_the_shop_is_closed_is_read(text, after):
         ("我的理解是授权号连橱窗也不能放联盟的了", False, None),
         ("听隔壁商家说个体店的官方号还没开始限制", None, Status.NOT_YET),
         ("群里都在说授权号直播还能带联盟，真的假的", True, None),
+        # a whole class said with 不管 and an exception after it, asked with 呗
+        ("不管我们是什么店，只要号绑了店就不能卖别人的东西，跨境除外呗", False, None),
+        # the exception alone is the subject: asked whether it is exempt
+        ("跨境店除外吧", True, None),
     ],
 )
 def test_a_claim_to_check_is_read_from_its_words(text, allowed, status):
@@ -350,3 +354,18 @@ def test_whether_closing_works_asked_yes_or_no_is_a_claim_of_closing(text, close
     normal, mentions = read(text)
     said = read_statements(normal, mentions)
     assert (said[0].claim.closes if said else None) is closes
+
+
+def test_places_said_to_differ_are_a_claim_whatever_the_sentence_ends_with():
+    """「直播可以、橱窗不行？」 states two answers; a can-question asks one."""
+    normal, mentions = read("所以我这个专营店的授权号，直播可以、橱窗不行？")
+    apart = places_apart(normal, mentions)
+    said = {
+        m.value: s.claim.allowed
+        for s in read_statements(normal, apart)
+        for m in apart
+        if m.group == s.group and m.dimension == "scene"
+    }
+    assert said == {"live_before": True, "showcase": False}
+    normal, mentions = read("直播不能带了，那橱窗还能放吗")
+    assert read_statements(normal, mentions) == []
