@@ -141,8 +141,9 @@ def _followed(understood: Understanding, denied: Values, last: Frame, policy: Po
     bases = [{**last.subjects[0].possible, **g} for g in understood.groups] or [
         _replaced(s.possible, said, policy) for s in last.subjects
     ]
-    # The same subjects keep what was stated of them, unless this message states anew.
-    again = statement is None and len(bases) == len(last.subjects)
+    # The same subjects keep what was stated of them, unless this message states anew
+    # or asks whether they may in its own words (「那开播以后呢 播着播着能加不」).
+    again = statement is None and len(bases) == len(last.subjects) and VERDICT not in understood.worded
     kept = [(s.claim, s.reason) for s in last.subjects]
     subjects = tuple(
         Subject(_narrowed(base, denied, policy), *(kept[i] if again else _stated(statement)))

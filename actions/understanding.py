@@ -20,7 +20,7 @@ from actions.answers import DEFAULT_QUESTION, TOPICS
 from actions.policy import PROFILE, Policy, UnknownValueError, normalise
 from actions.policy.claims import Claim, decode
 from actions.policy.model import ErrorMessage
-from actions.policy.statements import ASKED_WITH, after_closing
+from actions.policy.statements import ASKED_WITH, after_closing, closed_already
 
 FALLBACK, OUT_OF_SCOPE, INFORM = "nlu_fallback", "out_of_scope", "inform_profile"
 # Entities the NLU adds beside the engine's inputs (components/merchant_facts.py).
@@ -181,7 +181,7 @@ def understand(
     # account as it is now, bound to the shop.
     said_of_closing = any(e.get("entity") == CLAIM and e.get("role") == "closes" for e in entities)
     closed = after_closing(text) and not said_of_closing
-    if closed and not claimed.get("account_role"):
+    if (closed or closed_already(text)) and not claimed.get("account_role"):
         # After the shop is closed the account is unbound, whatever else the words deny.
         claimed = {**claimed, "account_role": policy.unbound_roles}
         denied = {name: values for name, values in denied.items() if name != "account_role"}

@@ -64,7 +64,7 @@ _SENTENCE_START = re.compile(r"[。！？!?；;\n]")
 _REST = re.compile(r"[^。！？!?；;\n]*?(其他|其它|别的|其余|剩下|以外|之外|都|全|一律|\bothers?\b|\ball\b|\bevery)")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|更正|纠正|改一下|改成|应该是|其实是|准确(地)?说")
 _RESTATED = re.compile(
-    r"((只|仅)(能|可以|让|允许|许|有)?(添加|加|卖|带|上|挂|放|销售|售卖)?(的)?|"
+    r"((只|仅)(能|可以|让|允许|许|有)?(添加|加|卖|带|上|挂|放|销售|售卖|[选搜找看]到)?(的)?|"
     r"\bonly\s+(添加|加|卖|带|上|挂|放|销售|add|sell|carry|list)?\s*(their|our|my|its|the)?\s*)$"
 )
 # Inputs a merchant has one value of: a later correction replaces an earlier value.

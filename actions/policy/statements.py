@@ -26,7 +26,8 @@ from actions.policy.model import Status
 _CHECK_TAGS = (
     r"是吧|对吧|对吗|对么|对不对|对不|是不是(这样|这个意思)?|没错吧|没错吗|没错|是这样(吧|吗|的吧)?|"
     r"是(这个|这么个|这样的?)意思(吧|吗)?|是的吧|是么|理解(得|的)?(对|没错)(吗|吧)?|没理解错吧|\bright\b|\bcorrect\b|"
-    r"\bisn'?t it\b|\bam i right\b|真的假的|(是)?真的(吗|么)|属实(吗|么)?|靠谱(吗|么)|\bis that (true|right)\b"
+    r"\bisn'?t it\b|\bam i right\b|真的假的|(是)?真的(吗|么)|属实(吗|么)?|靠谱(吗|么)|"
+    r"(是)?正常(的)?(吗|么|嘛|不)|\bis that (true|right)\b"
 )
 _TAG = re.compile(r"(" + _CHECK_TAGS + r"|吧|呗|咯|喽|啰|了没有?)[\s。？?！!~～.,，]*$")
 _CLAUSE_TAG = re.compile(r"(" + _CHECK_TAGS + r")[\s。？?！!~～.,，]*$")
@@ -40,7 +41,7 @@ _MEANING = re.compile(
     r"(我|我们)?(的)?理解(的|为|是|就是)+|(我|我们)?(听[^，,。？?]{0,8}?说|据说|传言|看到[^，,。？?]{0,4}?说|(有人|别人|大家|群里|网上)(都)?(在)?说))"
 )
 _MIDWAY = re.compile(
-    r"是不是|是否|(?<![不还就也要总但只正真倒可])是(?![不否的])(?=[^，,。？?！!\s]{2,}?(吗|么)(\s*还是|[\s？?。]*$))"
+    r"是不是|是否|(?<![不还就要总但只正真倒可])是(?![不否的])(?=[^，,。？?！!\s]{2,}?(吗|么)(\s*还是|[\s？?。]*$))"
 )
 # The words a yes-or-no question is put with that the answer echoes (asked_with).
 ASKED_WITH = ("会", "是")
@@ -59,7 +60,7 @@ _A_NOT_A = re.compile(r"([会能受是要行])不\1")
 _ALL = re.compile(r"所有|全部|一律|全都|任何|不管|无论|不论|\ball\b|\bevery")
 # 「直播间是不是也一样」: the same as something else, which states nothing of its own.
 _SAME = re.compile(r"(也|都|同样)?(一样|也是这样)")
-_VERB = r"(带|卖|加|添加|挂|上|放|销售|售卖|推|推广|上架|带货|卖货|出)"
+_VERB = r"(带|卖|加|添加|挂|上|放|销售|售卖|推|推广|上架|带货|卖货|出|[选搜找看]到)"
 _NEGATED = r"(不能|不可以|不可|不让|不准|不许|不行|没法|无法|禁止|不支持|不再支持|不给|不再|别想)"
 _ONLY_OWN = re.compile(
     r"只(能|可以|许|让|准|允许|有)?"
@@ -124,6 +125,8 @@ _CLOSING = r"(关店|关了店|把[^，,。]{0,6}店?关(掉|了)?|注销(店|�
 _AFTER_CLOSING = re.compile(
     f"({_CLOSING}|(店铺|小店|店)(已经)?关(了|掉|完)|关(完|掉|了))" + r"[^，。,；;？?！!]{0,2}(之后|以后|后)"
 )
+# 「那个店早就关了」: the shop is closed already, so the account is bound to none.
+_CLOSED_ALREADY = re.compile(r"(店铺|小店|店)(已经|早就|都)(关(了|掉了|闭了)|注销了)(?![吗么没])")
 _CLOSES = re.compile(_CLOSING + r"[^，,。]{0,12}(解绑|不受|不限|就能|就可以|就行|没事|又能)")
 # 「那我关店行吗」: whether the way out works, asked yes or no.
 _CLOSING_ASKED = re.compile(_CLOSING + r"[^，,。]{0,4}(行吗|行不行|可以吗|可不可以|好吗|有用吗|管用吗)")
@@ -330,6 +333,11 @@ def _allowed(said: str) -> Optional[bool]:
 def after_closing(text: str) -> bool:
     """Whether `text` asks of the time after the merchant's shop is closed."""
     return bool(_AFTER_CLOSING.search(text))
+
+
+def closed_already(text: str) -> bool:
+    """Whether `text` says the merchant's shop is closed already."""
+    return bool(_CLOSED_ALREADY.search(text))
 
 
 def _closes(said: str) -> Optional[bool]:

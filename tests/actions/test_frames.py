@@ -596,3 +596,22 @@ def test_whether_subjects_began_at_the_same_time_is_answered_with_each_date():
     turn = take_turn(parse(text, "ask_when_effective", entities), {}, {}, None, None, POLICY, TODAY)
     assert turn.reply is not None and turn.reply.text.startswith("不是，时间不同："), turn.reply
     assert "11月中下旬" in turn.reply.text
+
+
+def test_a_follow_up_asking_whether_it_may_in_its_own_words_gets_a_verdict_not_the_claim_before():
+    said = [fact("shop_type", "official_flagship"), fact("account_role", "official"), fact("scene", "live_before")]
+    first = take_turn(
+        parse("官方旗舰店 官方号 开播前加联盟的商品 加不上 正常吗", "nlu_fallback", said + claim(Claim(allowed=False))),
+        {},
+        {},
+        None,
+        None,
+        POLICY,
+        TODAY,
+    )
+    assert first.reply is not None and first.reply.text.startswith("是的"), first.reply
+    follow = parse(
+        "那开播以后呢 播着播着能加不", "nlu_fallback", [fact("scene", "live_during"), question("ask_why_cannot_add")]
+    )
+    second = take_turn(follow, first.claimed, {}, first.frame, "ask_why_cannot_add", POLICY, TODAY)
+    assert second.reply is not None and second.reply.text.startswith("不能"), second.reply

@@ -108,6 +108,7 @@ def test_further_questions_and_being_blocked_become_entities(cues):
         ("那内测期间呢", ["ask_when_effective"]),  # a stage's time asked after an answer
         ("官方号能不能同时绑两个店", ["ask_why_cannot_add", "ask_beyond_source"]),  # how many may be bound
         ("还授权了三个达人号 授权的那几个号还可以", []),  # how many are, said
+        ("怎么判断我的号是官方号还是授权号", ["ask_beyond_source"]),  # how to tell who one is
         ("这是啥原因", ["ask_rule_reason"]),  # a cause asked with any question word
         ("短视频能挂多少个", ["ask_limit_quota"]),  # how many may be added
         ("能上几号的直播", ["ask_when_effective"]),  # a date, not a number

@@ -6,7 +6,7 @@ import pytest
 from actions.policy import Status, load_policy, normalise_text
 from actions.policy.claims import Claim
 from actions.policy.mentions import Mention, classes, read_mentions
-from actions.policy.statements import after_closing, asks_to_check, places_apart, read_statements
+from actions.policy.statements import after_closing, asks_to_check, closed_already, places_apart, read_statements
 from actions.policy.words import names_in
 
 POLICY = load_policy()
@@ -152,6 +152,19 @@ def test_the_time_after_the_shop_is_closed_is_read(text, after):
 
 
 @pytest.mark.parametrize(
+    "text, closed",
+    [
+        ("我的企业店已经关了，号现在能带联盟吗", True),
+        ("纠正一下，那个店早就关了", True),
+        ("店已经关了吗", False),  # asked, not said
+        ("打算把店关了", False),
+    ],
+)
+def test_a_shop_said_to_be_closed_already_is_read(text, closed):
+    assert closed_already(text) is closed
+
+
+@pytest.mark.parametrize(
     "text, allowed, status",
     [
         ("所以跨境店就完全不受影响是吧", True, None),
@@ -180,6 +193,8 @@ def test_the_time_after_the_shop_is_closed_is_read(text, after):
         ("不管我们是什么店，只要号绑了店就不能卖别人的东西，跨境除外呗", False, None),
         # the exception alone is the subject: asked whether it is exempt
         ("跨境店除外吧", True, None),
+        # what the merchant sees, asked whether it is normal
+        ("直播中控台添加直播商品那里只能选到本店商品了，正常吗", False, None),
     ],
 )
 def test_a_claim_to_check_is_read_from_its_words(text, allowed, status):
@@ -233,6 +248,8 @@ def test_no_shop_at_all_is_not_every_shop(text):
         # the showcase's list, not adding products; lifted by a date: allowed again
         ("这是新规则不再同步过去了 对不", Claim(synced=False)),
         ("也就是说直播里带过的联盟品不会再自动进橱窗了？", Claim(synced=False)),
+        # 也是…吗 asks whether it is so
+        ("旗舰店的官方号也是12月中旬才生效的吗", Claim(when="12月中旬", event=IN_EFFECT)),
         ("到12月底限制就取消了 是吧", Claim(allowed=True)),
         # a way around the rule says it can be done; 「刚上线」 is an early stage
         ("那我从选品广场那边加进橱窗 不就绕过去了嘛 是不是这样", Claim(allowed=True)),
