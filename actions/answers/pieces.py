@@ -372,7 +372,7 @@ def verdict(s: Situation, full: bool = False) -> Lines:
         return ()
     lines: List[Optional[Line]]
     if not full:
-        lines = [conclusion(s), in_force(s), reason(s) if s.why else None, *fix(s)]
+        lines = [conclusion(s), *placed_notes(s), in_force(s), reason(s) if s.why else None, *fix(s)]
         return tuple(line for line in lines if line is not None)
     when = dates(s)
     errors = {scene.error for scene in s.scenes} if s.decision.allowed is not True else set()
@@ -385,6 +385,13 @@ def verdict(s: Situation, full: bool = False) -> Lines:
     ]
     lines += () if any(line and line.kind == "path" for line in lines) else paths(s)
     return tuple(line for line in lines if line is not None)
+
+
+def placed_notes(s: Situation) -> Lines:
+    """What the source says of a restriction in the places asked about (「个体店和企业店的
+    官方账号按每场直播执行」), once."""
+    notes = {n: d for d in s.decisions if d.allowed is False for n in d.notes if d.facts["scene"] in n.scenes}
+    return tuple(Line(f"{n.said(d.as_of)}。", n.clauses, f"note:{n.id}") for n, d in notes.items())
 
 
 def tailored(s: Situation) -> Lines:

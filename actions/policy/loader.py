@@ -71,7 +71,7 @@ def parse_policy(raw: Any) -> Policy:
             raise PolicyError(f"clause {clause_id}: its part {clause_id.split('/')[0]} is not named in parts")
     vocabulary = _vocabulary(top["vocabulary"])
     refs = _References(clauses, vocabulary)
-    notes = {key: refs.text(key, entry, "note") for key, entry in shape.items(top, "notes")}
+    notes = {key: refs.text(key, entry, "note", optional=("scenes",)) for key, entry in shape.items(top, "notes")}
     fixes = {
         key: refs.text(key, entry, "fix", optional=("when", "shop_types")) for key, entry in shape.items(top, "fixes")
     }
@@ -135,6 +135,7 @@ class _References:
             clauses=self.clauses(fields_["clauses"], owner),
             when=fields_.get("when"),
             shop_types=shape.value_ids(fields_.get("shop_types", []), self._vocabulary["shop_type"], owner),
+            scenes=shape.value_ids(fields_.get("scenes", []), self._vocabulary["scene"], owner),
             past=shape.text(fields_["past"], owner) if "past" in fields_ else None,
             past_from=shape.date(fields_.get("past_from"), owner, "past_from"),
         )

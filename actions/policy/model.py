@@ -50,7 +50,8 @@ class Text:
     """A sentence of fact and the source clauses it rests on.
 
     A fix may be limited to the merchants the source offers it to (`when`), and to
-    some shop types. A sentence about something ahead may have a `past` wording, said
+    some shop types. A note the source ties to some scenes (`scenes`) is said with the
+    verdict there. A sentence about something ahead may have a `past` wording, said
     from `past_from` on.
     """
 
@@ -59,6 +60,7 @@ class Text:
     clauses: Tuple[str, ...]
     when: Optional[str] = None
     shop_types: Tuple[str, ...] = ()
+    scenes: Tuple[str, ...] = ()
     past: Optional[str] = None
     past_from: Optional[dt.date] = None
 

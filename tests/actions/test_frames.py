@@ -615,3 +615,13 @@ def test_a_follow_up_asking_whether_it_may_in_its_own_words_gets_a_verdict_not_t
     )
     second = take_turn(follow, first.claimed, {}, first.frame, "ask_why_cannot_add", POLICY, TODAY)
     assert second.reply is not None and second.reply.text.startswith("不能"), second.reply
+
+
+@pytest.mark.parametrize(
+    "scene, said",
+    [("live_before", True), ("live_during", True), ("showcase", False)],
+)
+def test_what_the_source_says_of_a_place_is_said_with_the_verdict_there(scene, said):
+    """三/直播间/2: 个体店和企业店的官方账号通过每场直播只能添加本店商品."""
+    turn = opening("企业店官方号能带联盟吗", enterprise="shop_type", official="account_role", **{scene: "scene"})
+    assert turn.reply is not None and ("每场直播" in turn.reply.text) is said, turn.reply.text
