@@ -35,12 +35,12 @@ from actions.understanding import (
     understand,
 )
 
-PASTED = "report_error_message"
+PASTED, WHEN = "report_error_message", "ask_when_effective"
 # What a claim states decides the question it is checked as.
 _CLAIM_TOPICS = (
     ("synced", "ask_why_live_products_not_in_showcase"),
     ("closes", "ask_keep_selling_as_creator"),
-    ("when", "ask_when_effective"),
+    ("when", WHEN),
     ("status", "ask_rule_status"),
     ("allowed", VERDICT),
 )
@@ -272,6 +272,9 @@ def _asks(understood: Understanding, subjects: Sequence[Subject]) -> Tuple[str, 
     comparison (「这俩号规则一样吗」) compares what each subject may do, one of times
     (「是不是同时开始限制的」) their dates."""
     asked = list(understood.questions)
+    if understood.compares == SAME_TIME:
+        # 「生效时间一样吗」: when each began is what is compared, whatever the classifier guessed.
+        asked = [WHEN, *(q for q in asked if q != WHEN)]
     of_verdicts = understood.compares and understood.compares != SAME_TIME
     if of_verdicts and asked and VERDICT not in asked[:1] and asked[0] != "report_error_message":
         asked = [VERDICT, *(q for q in asked if q != VERDICT)]

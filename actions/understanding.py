@@ -31,9 +31,11 @@ IMPLIED = "implied"  # the role of a class the words imply
 SMALL_TALK = ("greet", "thank", "goodbye", "affirm", "deny", "bot_challenge")
 # Whether subjects or places compare: 「这俩号规则一样吗」, 「开播前和开播中有区别吗」.
 _COMPARES = re.compile(
-    r"(?<!也)(一样|相同|一回事)(吗|么|嘛|不|？|\?)|(区别|不同|差别|差异)(吗|么|嘛|？|\?)|有(什么|啥)?(区别|不同|差别)|"
+    r"(?<!也)(一样|相同|一回事)(的)?(吗|么|嘛|不|？|\?)|(区别|不同|差别|差异)(吗|么|嘛|？|\?)|有(什么|啥)?(区别|不同|差别)|"
     r"同时(开始|生效|限制|执行|上线|被限)"
 )
+# 「生效时间一样吗」: a comparison of when, not of what may be done.
+_OF_TIMES = re.compile(r"(时间|日期|时候|时点|节奏)[^，。？?,]{0,3}(一样|相同|一致|区别|不同|差别)")
 # A support agent quoting the merchant: 「客户追问：咋整」.
 _QUOTED = re.compile(r"^(客户|顾客|商家|用户|买家)(追问|又问|问|说|反馈)?\s*[:：]\s*")
 # The rule named by what it says or as 「这个规定」: a question about it is about the rule.
@@ -287,7 +289,7 @@ def _compared(text: str) -> str:
     if not match:
         return ""
     said = match.group()
-    if "同时" in said:
+    if "同时" in said or _OF_TIMES.search(text):
         return SAME_TIME
     return "一回事" if "一回事" in said else "区别" if re.search(r"区别|不同|差别|差异", said) else "一样"
 

@@ -105,14 +105,17 @@ _STATUSES = (
         re.compile(r"全面|全部(生效|覆盖|执行)|都生效|已经?生效|正式(生效|执行|实施|上线)|全量|一刀切|彻底|落地了"),
     ),
 )
+_NOW = re.compile(r"现在|目前|当前|还在|正在|仍在|依然|眼下|now|currently")
 _LIFTED = re.compile(r"取消|撤销|撤回|暂停|停了|放开了|放宽|恢复|废除|不限了|解除限制|松绑|叫停|停止执行|作废|下线了")
 _DATE = re.compile(r"(\d{4}年|今年|去年|前年|明年)?\d{1,2}月(初|上旬|中下旬|中旬|下旬|底|末|份)?")
 # 「23年底」, 「2023年底」: the end of that year's December.
 _YEAR_END = re.compile(r"(?<!\d)(20)?(\d{2})年(底|末)")
 _EVENTS = (
     (Status.INTERNAL_TEST, re.compile(r"内测|测试|试点|灰度")),
-    (Status.IN_EFFECT, re.compile(r"生效|执行|实施|覆盖|开始")),
+    (Status.IN_EFFECT, re.compile(r"生效|执行|实施|覆盖")),
 )
+# 「从11月开始的」: a start with no stage named is the restriction's.
+_STARTED = re.compile(r"开始")
 # A stage said to be complete by a date (「12月底覆盖完」), not to have happened then.
 _BY = re.compile(r"覆盖(完|了)|完成|之前|以前|前(就|已)|为止")
 _SYNCED = re.compile(
@@ -288,9 +291,13 @@ def _statement(text: str, start: int, end: int, mine: Sequence[Mention], group: 
             # 「不会再同步到橱窗了」 is said of the showcase's list, 「关店后就又能带了」 of
             # closing the shop: neither of adding products now.
             allowed=_allowed(said) if synced is None and closes is None else None,
-            status=next((status for status, words in _STATUSES if words.search(said)), None),
+            # 「授权号11月就开始内测了吧」: a stage said with its date is an event then, not
+            # the stage now (「现在还在内测，12月中旬才全面生效吧」 says both).
+            status=next((status for status, words in _STATUSES if words.search(said)), None)
+            if not date or _NOW.search(said)
+            else None,
             when=date,
-            event=next((status for status, words in _EVENTS if words.search(said)), None) if date else None,
+            event=_event(said, date) if date else None,
             by=bool(date and _BY.search(said)),
             synced=synced,
             closes=closes,
@@ -354,6 +361,17 @@ def _date(said: str) -> Optional[str]:
         return found[0].group(0)
     year_end = _YEAR_END.search(said)
     return f"20{year_end.group(2)}年12月底" if year_end else None
+
+
+def _event(said: str, date: str) -> Optional[Status]:
+    """The stage said to happen at `date`: the one named nearest after it, else nearest
+    before it (「现在还在内测，12月中旬才全面生效吧」: 全面生效 at 12月中旬; 「内测是11月
+    中下旬开始的」), else a start (开始)."""
+    at = said.find(date)
+    found = [(m.start() < at, abs(m.start() - at), status) for status, words in _EVENTS for m in words.finditer(said)]
+    if found:
+        return min(found, key=lambda named: named[:2])[2]
+    return Status.IN_EFFECT if _STARTED.search(said) else None
 
 
 def _synced(said: str) -> Optional[bool]:

@@ -188,6 +188,23 @@ MINE_AND_MY_FRIENDS = [
             ],
             "有区别：",
         ),
+        # 是一样的吗; a comparison of when compares the dates
+        (
+            "我自己的官方号 跟我授权给朋友带货的号 规则是一样的吗",
+            "ask_why_cannot_add",
+            MINE_AND_MY_FRIENDS,
+            "一样，都不能。",
+        ),
+        (
+            "个体店的授权号和官方号生效时间一样吗",
+            "ask_rule_status",
+            [
+                fact("shop_type", "individual"),
+                fact("account_role", "authorized", 1),
+                fact("account_role", "official", 2),
+            ],
+            "是的，时间相同：",
+        ),
     ],
 )
 def test_whether_subjects_differ_is_answered_first(text, intent, entities, first):

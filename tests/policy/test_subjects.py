@@ -237,9 +237,13 @@ def test_no_shop_at_all_is_not_every_shop(text):
         # a date: the end of a year is its December's end; a date said with its year
         # wins over one quoted; a stage complete by a date (覆盖完) is not one begun then
         ("我们个体店 官方号这个只能挂自己货的规矩 是23年底开始的吧", Claim(when="2023年12月底", event=IN_EFFECT)),
+        # a stage said with its date is an event then, not the stage now, unless now is said
+        ("规则里说12月中旬全部生效 是说今年12月吗", Claim(when="今年12月", event=IN_EFFECT)),
+        ("授权号11月就开始内测了吧，我们是专营店", Claim(when="11月", event=Status.INTERNAL_TEST)),
+        ("内测是11月中下旬开始的吧", Claim(when="11月中下旬", event=Status.INTERNAL_TEST)),
         (
-            "规则里说12月中旬全部生效 是说今年12月吗",
-            Claim(status=IN_EFFECT, when="今年12月", event=IN_EFFECT),
+            "现在还在内测，12月中旬才全面生效吧",
+            Claim(status=Status.INTERNAL_TEST, when="12月中旬", event=IN_EFFECT),
         ),
         ("之前不是说12月底覆盖所有账号嘛 现在应该早就覆盖完了吧", Claim(when="12月底", event=IN_EFFECT, by=True)),
         # closing the shop frees the account, or not: said of closing, not of adding now
