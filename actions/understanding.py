@@ -171,7 +171,8 @@ def understand(
     name = intent.get("name")
     spoken = [e for e in entities if e.get("entity") == QUESTION]
     text = str(parse.get("text") or "")
-    reasons = _reasons_given(text, entities)
+    statements = _statements(entities)
+    reasons = _reasons_given(text, statements)
     worded = [  # the merchant's own, in order
         str(e.get("value")) for e in spoken if e.get("role") != DENIED and not _checked_as_a_reason(e, reasons)
     ]
@@ -181,7 +182,7 @@ def understand(
     claimed, denied = (_values(entities, PROFILE, policy, role) for role in (None, DENIED))
     # 「关了店以后号就能随便带了？」 states what closing does: it is checked of the
     # account as it is now, bound to the shop.
-    said_of_closing = any(e.get("entity") == CLAIM and e.get("role") == "closes" for e in entities)
+    said_of_closing = any(said.claim.closes is not None for said in statements.values())
     closed = after_closing(text) and not said_of_closing
     if (closed or closed_already(text)) and not claimed.get("account_role"):
         # After the shop is closed the account is unbound, whatever else the words deny.
@@ -206,7 +207,7 @@ def understand(
         each=tuple(dict.fromkeys(str(e.get("value")) for e in entities if e.get("entity") == EACH)),
         implied=tuple(str(e.get("value")) for e in entities if e.get("entity") == EACH and e.get("role") == IMPLIED),
         # 「是不是同时开始限制的」: the comparison of times is what is checked, by the dates.
-        claims=_statements(entities) if compares != SAME_TIME else {},
+        claims=statements if compares != SAME_TIME else {},
         own=bool(_OWN.search(text)),
         rule_named=bool(_RULE_NAMED.search(text)),
         compares=compares,
@@ -435,9 +436,9 @@ def _asked(
     return tuple(dict.fromkeys(asked))
 
 
-def _reasons_given(text: str, entities: List[Dict[str, Any]]) -> List[Tuple[int, int]]:
+def _reasons_given(text: str, statements: Mapping[Optional[int], Statement]) -> List[Tuple[int, int]]:
     """Where the reasons the merchant gives stand in `text` (「是因为我们违规了吗」)."""
-    reasons = [str(e.get("value")) for e in entities if e.get("entity") == CLAIM and e.get("role") == "reason"]
+    reasons = [said.reason for said in statements.values() if said.reason]
     return [(start, start + len(reason)) for reason in reasons for start in [text.find(reason)] if start >= 0]
 
 

@@ -105,7 +105,7 @@ _STATUSES = (
         re.compile(r"全面|全部(生效|覆盖|执行)|都生效|已经?生效|正式(生效|执行|实施|上线)|全量|一刀切|彻底|落地了"),
     ),
 )
-_NOW = re.compile(r"现在|目前|当前|还在|正在|仍在|依然|眼下|now|currently")
+_NOW = re.compile(r"现在|目前|当前|还在|正在|仍在|依然|眼下|\bnow\b|\bcurrently\b")
 _LIFTED = re.compile(r"取消|撤销|撤回|暂停|停了|放开了|放宽|恢复|废除|不限了|解除限制|松绑|叫停|停止执行|作废|下线了")
 _DATE = re.compile(r"(\d{4}年|今年|去年|前年|明年)?\d{1,2}月(初|上旬|中下旬|中旬|下旬|底|末|份)?")
 # 「23年底」, 「2023年底」: the end of that year's December.
